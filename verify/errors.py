@@ -1,0 +1,34 @@
+"""Errors a user can cause, each turned into one clear line and a non-zero exit by the CLI.
+
+::
+
+    VerifyError
+     ├── InputError      bad file, bad line, unknown column, empty text   (exit 1)
+     ├── ModelError      an embedding model cannot be loaded offline      (exit 1)
+     └── ConfigError     bad registry, lexicon, reviews or template file  (exit 1)
+"""
+
+from __future__ import annotations
+
+
+class VerifyError(Exception):
+    """Base of every error ``verify`` reports to its user."""
+
+
+class InputError(VerifyError):
+    """A problem with an input document: names the file (and line) and what is wrong."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class ModelError(VerifyError):
+    """An embedding model cannot be loaded or used."""
+
+
+class ConfigError(VerifyError):
+    """A registry, lexicon, reviews or template file is unusable."""

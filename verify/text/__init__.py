@@ -1,0 +1,1 @@
+"""Text utilities: Arabic normalisation, sentence splitting, numbers, language id, cleaning."""

@@ -1,0 +1,129 @@
+"""Arabic normalisation and transliteration, for matching only.
+
+What users see always keeps the original text; these forms are keys for comparison.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_TATWEEL = "\u0640"
+_CHAR_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "گ": "ك",
+        "ک": "ك",
+        "ی": "ي",
+        "ی": "ي",
+        # Eastern Arabic and Persian digits to ASCII
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "٫": ".",
+        "٬": ",",
+    }
+)
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+_TRANSLIT = {
+    "ا": "a",
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "و": "w",
+    "ي": "y",
+    "ء": "",
+    "پ": "p",
+    "چ": "ch",
+    "ڤ": "v",
+}
+
+
+def has_arabic(text: str) -> bool:
+    """True when the text holds at least one Arabic-script letter."""
+    return _ARABIC_LETTER.search(text) is not None
+
+
+def normalize_digits(text: str) -> str:
+    """Map Eastern Arabic and Persian digits to ASCII, keeping the string's length."""
+    return text.translate(
+        {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
+    )
+
+
+def normalize_arabic(text: str) -> str:
+    """Matching key: no tashkeel or tatweel, unified alef/ya/ta marbuta, ASCII digits, NFKC."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
+    return text.translate(_CHAR_MAP)
+
+
+def normalize_key(text: str) -> str:
+    """Script-agnostic matching key: Arabic normalised, Latin casefolded and accent-free."""
+    text = normalize_arabic(text).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+
+
+def transliterate(text: str) -> str:
+    """A rough Arabic-to-Latin skeleton for fuzzy cross-script matching ('كونيكو' -> 'kwnykw').
+
+    Latin text is reduced the same way (vowels dropped after the first letter of each word,
+    ``c``/``k``/``q`` unified), so that 'Conoco', 'Koniko' and 'كونيكو' land close together.
+    """
+    key = normalize_key(text)
+    out = []
+    for ch in key:
+        out.append(_TRANSLIT.get(ch, ch))
+    return consonant_skeleton("".join(out))
+
+
+_LATIN_FOLD = str.maketrans({"c": "k", "q": "k", "w": "u", "y": "i", "e": "i", "o": "u", "p": "b", "v": "f"})
+
+
+def consonant_skeleton(latin: str) -> str:
+    """Latin text reduced to a comparable skeleton: vowels after a word's first letter dropped."""
+    words = []
+    for word in latin.replace("-", " ").split():
+        word = word.translate(_LATIN_FOLD)
+        if word in _ARTICLES:
+            continue
+        if word.startswith("al") and len(word) > 4:
+            word = word[2:]
+        word = re.sub(r"(.)\1+", r"\1", word)
+        head, tail = word[:1], re.sub(r"[aiu]", "", word[1:])
+        words.append(("a" if head in "aiu" else head) + tail)
+    return " ".join(words)
+
+
+_ARTICLES = frozenset({"al", "il", "ul", "iz", "ad", "as", "ash", "at", "ar", "an", "ath", "az"})
