@@ -1,0 +1,32 @@
+"""Shared fixtures: the founding article (read from ../shared, never copied) and loaded knowledge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT.parent / "shared" / "seed" / "conoco_ar.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The founding Arabic article; tests using it skip where ../shared is absent."""
+    if not SEED.is_file():
+        pytest.skip(f"founding article not found at {SEED} (../shared is not checked out here)")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def english_path() -> Path:
+    """Our own English report of the same events, written for the tests."""
+    return DATA / "conoco_en.txt"
+
+
+@pytest.fixture(scope="session")
+def knowledge():  # type: ignore[no-untyped-def]
+    from verify.pipeline import Knowledge, Settings
+
+    return Knowledge.load(Settings())

@@ -1,0 +1,155 @@
+"""Issue 2 acceptance: documents to attributed, typed claims with facets (Arabic and English)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from verify.ingest import load_documents
+from verify.pipeline import Knowledge, extract_claims, type_documents
+from verify.records import Claim, ClaimKind, Document, SourceType, Weapon
+
+
+def _read(paths: list[Path], knowledge: Knowledge) -> dict[str, tuple[Document, list[Claim]]]:
+    docs = type_documents(load_documents(paths), knowledge)
+    return {d.id: (d, extract_claims(d, knowledge)) for d in docs}
+
+
+def _on_line(doc: Document, claims: list[Claim], line: int) -> list[Claim]:
+    """Claims that start on the 1-based paragraph ``line`` of the document."""
+    starts = [0]
+    for i, ch in enumerate(doc.text):
+        if ch == "\n":
+            starts.append(i + 1)
+    lo = starts[line - 1]
+    hi = starts[line] if line < len(starts) else len(doc.text) + 1
+    return [c for c in claims if lo <= c.start < hi]
+
+
+def _one(doc: Document, claims: list[Claim], line: int, kind: ClaimKind = ClaimKind.EVENT) -> Claim:
+    found = [c for c in _on_line(doc, claims, line) if c.kind == kind]
+    assert found, f"no {kind} claim on line {line}: {[(c.kind, c.text[:40]) for c in claims]}"
+    return found[0]
+
+
+def _check_offsets(doc: Document, claims: list[Claim]) -> None:
+    assert claims
+    for claim in claims:
+        assert doc.text[claim.start : claim.end] == claim.text
+
+
+def _check_faction_claim(claim: Claim) -> None:
+    assert claim.source == "Islamic Resistance in Iraq"
+    assert claim.source_type == SourceType.PARTY
+    assert claim.facets.weapon == Weapon.ROCKET
+    assert claim.facets.count == "multiple"
+    assert claim.facets.outcome is not None and claim.facets.outcome.value == "hit"
+
+
+def _check_monitor_claim(claim: Claim) -> None:
+    assert claim.source == "Syrian Observatory for Human Rights"
+    assert claim.source_type == SourceType.INDEPENDENT
+    assert claim.facets.weapon == Weapon.ROCKET
+    assert claim.facets.count == 1
+    assert claim.facets.casualties is not None and claim.facets.casualties.none_reported
+
+
+def _check_drone_claim(claim: Claim) -> None:
+    assert claim.source == "Kataib Hezbollah"
+    assert claim.source_type == SourceType.PARTY
+    assert claim.facets.weapon == Weapon.DRONE
+    assert claim.facets.count == 2
+
+
+def test_founding_article(seed_path: Path, knowledge: Knowledge) -> None:
+    ((doc, claims),) = _read([seed_path], knowledge).values()
+    _check_offsets(doc, claims)
+    _check_faction_claim(_one(doc, claims, 2))
+    _check_faction_claim(_one(doc, claims, 10))
+    _check_monitor_claim(_one(doc, claims, 3))
+    strikes = _one(doc, claims, 4)
+    assert strikes.source == "Syrian Observatory for Human Rights"
+    assert strikes.facets.weapon == Weapon.AIRSTRIKE
+    _check_drone_claim(_one(doc, claims, 9))
+    for line in (6, 8):
+        pledge = _on_line(doc, claims, line)
+        assert pledge and all(c.kind == ClaimKind.INTENT for c in pledge), line
+        assert all(c.source == "Kataib Hezbollah" for c in pledge), line
+
+
+def test_english_report_of_the_same_events(english_path: Path, knowledge: Knowledge) -> None:
+    ((doc, claims),) = _read([english_path], knowledge).values()
+    _check_offsets(doc, claims)
+    _check_faction_claim(_one(doc, claims, 2))
+    _check_monitor_claim(_one(doc, claims, 3))
+    strikes = _one(doc, claims, 4)
+    assert strikes.source == "Syrian Observatory for Human Rights"
+    assert strikes.facets.weapon == Weapon.AIRSTRIKE
+    for line in (5, 6):
+        pledge = _on_line(doc, claims, line)
+        assert pledge and all(c.kind == ClaimKind.INTENT for c in pledge), line
+        assert all(c.source == "Kataib Hezbollah" for c in pledge), line
+    _check_drone_claim(_one(doc, claims, 7))
+
+
+def test_both_documents_in_one_jsonl(
+    seed_path: Path, english_path: Path, knowledge: Knowledge, tmp_path: Path
+) -> None:
+    path = tmp_path / "both.jsonl"
+    rows = [
+        {"text": seed_path.read_text(encoding="utf-8"), "lang": "ar"},
+        {"text": english_path.read_text(encoding="utf-8"), "source": "Example Wire", "published": "2023-11-23"},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    read = _read([path], knowledge)
+    assert len(read) == 2
+    arabic, english = sorted(read.values(), key=lambda pair: pair[0].lang != "ar")
+    _check_offsets(*arabic)
+    _check_offsets(*english)
+    _check_faction_claim(_one(*arabic, 2))
+    _check_monitor_claim(_one(*arabic, 3))
+    _check_drone_claim(_one(*arabic, 9))
+    _check_faction_claim(_one(*english, 2))
+    _check_monitor_claim(_one(*english, 3))
+    _check_drone_claim(_one(*english, 7))
+    # Text nobody is named as asserting belongs to the document's own source.
+    headline = _on_line(*english, 1)
+    assert headline and headline[0].source == "Example Wire"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "kind"),
+    [
+        ("CENTCOM said in a statement that one drone was shot down near Tower 22.", "CENTCOM", "event"),
+        ("Two rockets struck the base, according to the Syrian Observatory.", "SOHR", "event"),
+        ("وقال المرصد السوري إن طائرة مسيرة سقطت قرب القاعدة.", "SOHR", "event"),
+        ("بحسب المرصد السوري لحقوق الإنسان، أصيب عنصران في القصف.", "SOHR", "event"),
+        ("The Houthis threatened to strike more ships in the Red Sea.", "Houthis", "intent"),
+        ("وتوعد الحوثيون باستهداف السفن الأميركية.", "Houthis", "intent"),
+    ],
+)
+def test_reporting_patterns(sentence: str, source: str, kind: str, knowledge: Knowledge) -> None:
+    doc = Document(id="d", text=sentence)
+    (claim,) = extract_claims(doc, knowledge)
+    expected = knowledge.registry.lookup(source)
+    assert expected is not None
+    assert claim.source == expected.name
+    assert claim.kind.value == kind
+
+
+def test_continuation_and_unregistered_speaker(knowledge: Knowledge) -> None:
+    text = (
+        "A local security source said three mortar rounds fell near the airport. "
+        "He added that nobody was hurt. "
+        "The Pentagon said a drone was intercepted over the base. "
+        "It added that the base suffered no damage."
+    )
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    sources = [c.source for c in claims]
+    assert sources[0] == "local security source" and claims[0].source_type == SourceType.UNKNOWN
+    assert sources[1] == sources[0]
+    pentagon = knowledge.registry.lookup("Pentagon")
+    assert pentagon is not None
+    assert sources[2] == sources[3] == pentagon.name

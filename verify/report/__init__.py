@@ -1,0 +1,40 @@
+"""Report writers: ``Report`` -> report.json, a self-contained report.html, report.csv and
+claimreview.jsonld.
+
+::
+
+    serialize.py  Report -> report.json dict (the CONTRACT.md shape)
+    display.py    pure display helpers: cleaning, text direction, quotes in context, safe links
+    views.py      the documented, frozen template context records
+    context.py    Report -> ReportContext
+    render.py     jinja2 environment (user templates first) -> HTML
+    exports.py    CSV and schema.org ClaimReview
+    writer.py     atomic file writing
+"""
+
+from __future__ import annotations
+
+from verify.report.context import build_context, effective_relation, summarize
+from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
+from verify.report.render import builtin_template_dir, make_environment, render_html
+from verify.report.serialize import claim_to_dict, report_to_dict
+from verify.report.views import ReportContext
+from verify.report.writer import REPORT_FILES, write_report
+
+__all__ = [
+    "REPORT_FILES",
+    "ReportContext",
+    "build_context",
+    "builtin_template_dir",
+    "claim_reviews",
+    "claim_to_dict",
+    "csv_rows",
+    "effective_relation",
+    "make_environment",
+    "render_html",
+    "report_to_dict",
+    "summarize",
+    "to_csv",
+    "to_jsonld",
+    "write_report",
+]

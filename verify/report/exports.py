@@ -1,0 +1,152 @@
+"""Report -> the spreadsheet (CSV) and schema.org ClaimReview (JSON-LD) exports, as strings.
+
+Pure functions: the writer adds the files. The CSV opens cleanly in Excel and LibreOffice: UTF-8
+with a byte-order mark (so Arabic is not mojibake), and every cell that a spreadsheet would run as
+a formula is neutralised with a leading apostrophe (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from verify.records import Claim, Document, Finding, Relation, Report
+from verify.report import display
+from verify.report.context import effective_relation
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "grade",
+    "finding_id",
+    "relation",
+    "confidence",
+    "claim_source",
+    "claim_text",
+    "evidence_source",
+    "evidence_text",
+    "differing_facets",
+    "explanation",
+    "review_relation",
+    "reviewer",
+    "review_note",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never evaluate as a formula."""
+    if cell.startswith(_FORMULA_START) or cell.lstrip().startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def _diffs(finding: Finding) -> str:
+    return "; ".join(
+        f"{d.name}: claimed {display.facet_text(d.claimed)}, reported {display.facet_text(d.reported)}"
+        for d in finding.facets
+    )
+
+
+def csv_rows(report: Report) -> list[list[str]]:
+    """One row per finding (header first), every cell display-clean and formula-safe."""
+    claims = {c.id: c for c in report.claims}
+    rows = [list(CSV_COLUMNS)]
+    for incident in report.incidents:
+        for f in incident.findings:
+            claim = claims.get(f.claim_id)
+            evidence = claims.get(f.evidence_claim_id) if f.evidence_claim_id else None
+            review = f.review
+            row = [
+                incident.id,
+                incident.grade.value,
+                f.id,
+                f.relation.value,
+                f"{float(f.confidence):.2f}",
+                claim.source if claim else "",
+                claim.text if claim else "",
+                evidence.source if evidence else "",
+                evidence.text if evidence else "",
+                _diffs(f),
+                f.explanation,
+                review.value if review else "",
+                review.reviewer if review else "",
+                review.note if review else "",
+            ]
+            rows.append([neutralise(display.clean(cell).strip()) for cell in row])
+    return rows
+
+
+def to_csv(report: Report) -> bytes:
+    """The CSV file's bytes: UTF-8 with BOM, CRLF line ends."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _verdict(findings: list[Finding]) -> Finding:
+    # Evidence that speaks to the claim outweighs "nothing found"; then the most confident wins.
+    silent = {Relation.UNVERIFIED, Relation.UNRELATED}
+    return max(findings, key=lambda f: (effective_relation(f) not in silent, float(f.confidence)))
+
+
+def _explanation(chosen: Finding, findings: list[Finding], claims: Mapping[str, Claim]) -> str:
+    def summary(f: Finding) -> str:
+        evidence = claims.get(f.evidence_claim_id) if f.evidence_claim_id else None
+        who = evidence.source if evidence else "No independent source"
+        return f"{who}: {effective_relation(f).value} ({display.percent(f.confidence)})."
+
+    parts = [summary(chosen), chosen.explanation.strip()]
+    parts += [summary(f) for f in findings if f is not chosen]
+    return " ".join(p for p in parts if p)
+
+
+def claim_reviews(report: Report, *, review_author: str = "verify") -> list[dict[str, Any]]:
+    """One schema.org ClaimReview per judged party claim, in report order."""
+    claims = {c.id: c for c in report.claims}
+    documents: dict[str, Document] = {d.id: d for d in report.documents}
+    by_claim: dict[str, list[Finding]] = {}
+    for incident in report.incidents:
+        for finding in incident.findings:
+            by_claim.setdefault(finding.claim_id, []).append(finding)
+    reviews = []
+    for claim_id, findings in by_claim.items():
+        claim = claims.get(claim_id)
+        if claim is None:
+            continue
+        doc = documents.get(claim.document_id)
+        published = claim.published or (doc.published if doc else None)
+        item: dict[str, Any] = {
+            "@type": "Claim",
+            "author": {"@type": "Organization", "name": claim.source},
+            "datePublished": published.isoformat() if published else None,
+        }
+        if claim.lang and claim.lang != "und":
+            item["inLanguage"] = claim.lang
+        url = display.safe_url(doc.url if doc else None)
+        if url:
+            item["appearance"] = [{"@type": "CreativeWork", "url": url}]
+        chosen = _verdict(findings)
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "identifier": claim.id,
+                "claimReviewed": claim.text,
+                "itemReviewed": item,
+                "author": {"@type": "Organization", "name": review_author},
+                "reviewRating": {
+                    "@type": "Rating",
+                    "alternateName": effective_relation(chosen).value,
+                    "ratingExplanation": _explanation(chosen, findings, claims),
+                },
+            }
+        )
+    return reviews
+
+
+def to_jsonld(report: Report, *, review_author: str = "verify") -> str:
+    """The ClaimReview list as a JSON-LD document (a top-level array of ClaimReview nodes)."""
+    return json.dumps(claim_reviews(report, review_author=review_author), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,133 @@
+"""Report -> plain JSON-ready dict, in the ``report.json`` shape promised by CONTRACT.md.
+
+Enums become their string values, dates ISO strings, and a value the text does not state ``null``.
+Extra keys (``side``, ``speaker``, ``grade_rule``, ``review``) extend the contract without
+renaming anything in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from verify.records import (
+    Casualties,
+    Claim,
+    Document,
+    Entity,
+    Facets,
+    Finding,
+    Incident,
+    Report,
+    Review,
+    TimeRef,
+)
+
+FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
+"""Facet names in their contract order."""
+
+
+def jsonable(value: object) -> Any:
+    """Any facet value (or a FacetDiff's claimed/reported) as a JSON-ready value."""
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Entity):
+        return {"text": value.text, "canonical": value.canonical}
+    if isinstance(value, TimeRef):
+        return {"text": value.text, "date": value.date.isoformat() if value.date else None}
+    if isinstance(value, Casualties):
+        return {"killed": value.killed, "injured": value.injured, "none_reported": value.none_reported}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    # Unknown objects still serialise rather than crash a finished run.
+    return str(value)
+
+
+def _facets(facets: Facets) -> dict[str, Any]:
+    return {name: jsonable(getattr(facets, name)) for name in FACET_NAMES}
+
+
+def _document(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "source_type": doc.source_type.value,
+        "lang": doc.lang,
+        "published": jsonable(doc.published),
+        "url": doc.url,
+        "title": doc.title,
+        "side": doc.side,
+    }
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """One claim in its report.json shape (also the line format of ``verify extract``)."""
+    return {
+        "id": claim.id,
+        "document_id": claim.document_id,
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "source": claim.source,
+        "source_type": claim.source_type.value,
+        "lang": claim.lang,
+        "kind": claim.kind.value,
+        "facets": _facets(claim.facets),
+        "side": claim.side,
+        "speaker": claim.speaker,
+        "published": jsonable(claim.published),
+    }
+
+
+def _review(review: Review, key: str) -> dict[str, Any]:
+    return {key: review.value, "reviewer": review.reviewer, "note": review.note}
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": finding.id,
+        "claim_id": finding.claim_id,
+        "evidence_claim_id": finding.evidence_claim_id,
+        "relation": finding.relation.value,
+        "confidence": float(finding.confidence),
+        "explanation": finding.explanation,
+        "facets": [
+            {"name": d.name, "claimed": jsonable(d.claimed), "reported": jsonable(d.reported)}
+            for d in finding.facets
+        ],
+    }
+    if finding.review is not None:
+        out["review"] = _review(finding.review, "relation")
+    return out
+
+
+def _incident(incident: Incident) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": incident.id,
+        "title": incident.title,
+        "claim_ids": list(incident.claim_ids),
+        "grade": incident.grade.value,
+        "grade_rule": incident.grade_rule,
+        "findings": [_finding(f) for f in incident.findings],
+    }
+    if incident.review is not None:
+        out["review"] = _review(incident.review, "grade")
+    return out
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as the JSON-ready dict written to ``report.json``."""
+    return {
+        "schema_version": report.schema_version,
+        "documents": [_document(d) for d in report.documents],
+        "claims": [claim_to_dict(c) for c in report.claims],
+        "incidents": [_incident(i) for i in report.incidents],
+    }

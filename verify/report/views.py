@@ -1,0 +1,230 @@
+"""The template context: frozen view records that the HTML templates read.
+
+Every field is documented (a test checks it), because these records are the interface a newsroom
+restyling the report with its own templates programs against. All strings are display-ready and
+cleaned of bidi controls; templates only loop, test and print them (autoescaped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A piece of untrusted text with the direction attributes of the element that shows it."""
+
+    text: str
+    """The text, cleaned for display."""
+    dir: str
+    """``rtl``, ``ltr`` or ``auto``: the element's ``dir`` attribute."""
+    lang: str
+    """Language tag for the element's ``lang`` attribute (``ar`` for Arabic), ``""`` when unknown."""
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """A facet value: what the text says, plus its canonical name or resolved date."""
+
+    text: TextView
+    """The value as the claim words it (a dash when the claim does not state it)."""
+    detail: str
+    """Canonical name or ISO date, ``""`` when none; shown in its own direction isolate."""
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A claim quoted in its original language, inside some of its sentence."""
+
+    before: str
+    """Sentence context before the claim span."""
+    mark: str
+    """The claim span itself, shown highlighted."""
+    after: str
+    """Sentence context after the claim span."""
+    cut_before: bool
+    """True when the context before was shortened (show an ellipsis)."""
+    cut_after: bool
+    """True when the context after was shortened (show an ellipsis)."""
+    dir: str
+    """``dir`` attribute of the quote element."""
+    lang: str
+    """``lang`` attribute of the quote element, ``""`` when unknown."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """Who asserts a claim, for the source badge."""
+
+    name: TextView
+    """The source's name as the registry or the text gives it."""
+    source_type: str
+    """``party``, ``independent``, ``media`` or ``unknown`` (also used as a CSS class)."""
+    side: str
+    """The side of the conflict the source belongs to, ``""`` when none or unknown."""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A fact-checker's decision overriding the machine's relation or grade."""
+
+    value: str
+    """The reviewed relation or grade."""
+    reviewer: str
+    """Who reviewed it, ``""`` when not given."""
+    note: TextView
+    """The reviewer's note."""
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """One claim of an incident, with its quote, source and document."""
+
+    id: str
+    """The claim's stable id."""
+    anchor: str
+    """HTML id of the claim's element, for links from findings."""
+    source: SourceView
+    """Who asserts the claim."""
+    kind: str
+    """``event``, ``intent`` or ``other``."""
+    is_party: bool
+    """True for a claim by a party to the conflict (the claims that are judged)."""
+    published: str
+    """The document's (or claim's) ISO date, ``""`` when unknown."""
+    url: str
+    """The document's link, only when it is http(s); ``""`` otherwise."""
+    document_title: TextView | None
+    """The document's title, when it has one."""
+    quote: QuoteView
+    """The claim in its sentence context."""
+
+
+@dataclass(frozen=True)
+class FacetCell:
+    """One claim's value for one facet in the side-by-side table."""
+
+    value: ValueView
+    """The claim's value for the facet."""
+    stated: bool
+    """True when the claim states this facet."""
+    differs: bool
+    """True when a finding records a disagreement on this facet involving this claim."""
+
+
+@dataclass(frozen=True)
+class FacetRow:
+    """One facet across every claim of an incident."""
+
+    name: str
+    """Facet name (``actor``, ``weapon``, ...)."""
+    label: str
+    """Facet name for display."""
+    cells: tuple[FacetCell, ...]
+    """One cell per claim, in the order of the incident's claims."""
+    differs: bool
+    """True when any cell in the row is marked as disagreeing."""
+
+
+@dataclass(frozen=True)
+class DiffView:
+    """A facet on which a party claim and its evidence differ."""
+
+    name: str
+    """Facet name."""
+    claimed: ValueView
+    """What the party claim says."""
+    reported: ValueView
+    """What the evidence says."""
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A party claim judged against one evidence claim (or against nothing)."""
+
+    id: str
+    """The finding's stable id."""
+    relation: str
+    """The machine's relation (``corroborates``, ``contradicts``, ... ``unverified``)."""
+    relation_label: str
+    """The relation for display."""
+    confidence: str
+    """The confidence as a percentage."""
+    explanation: TextView
+    """Why the judge decided this relation."""
+    claim_anchor: str
+    """HTML id of the judged party claim."""
+    claim_source: TextView
+    """Name of the party making the claim."""
+    evidence_anchor: str
+    """HTML id of the evidence claim, ``""`` when unverified."""
+    evidence_source: TextView | None
+    """Name of the evidence's source, None when unverified."""
+    diffs: tuple[DiffView, ...]
+    """The facets on which claim and evidence differ."""
+    review: ReviewView | None
+    """A fact-checker's review of the relation, when there is one."""
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """One incident: its claims side by side and the findings on its party claims."""
+
+    id: str
+    """The incident's stable id."""
+    anchor: str
+    """HTML id of the incident's element."""
+    title: TextView
+    """The incident's title."""
+    grade: str
+    """The machine's grade (``confirmed``, ``fair``, ``weak``, ``contested``, ``discounted``)."""
+    grade_label: str
+    """The grade for display."""
+    grade_rule: TextView
+    """The rule that produced the grade."""
+    review: ReviewView | None
+    """A fact-checker's review of the grade, when there is one."""
+    claims: tuple[ClaimView, ...]
+    """The incident's claims, party claims first."""
+    facet_rows: tuple[FacetRow, ...]
+    """The side-by-side facet table, one row per facet."""
+    findings: tuple[FindingView, ...]
+    """The findings on the incident's party claims."""
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """Counts shown at the top of the report."""
+
+    incidents: int
+    """Number of incidents."""
+    party_claims: int
+    """Party event claims (the claims that are judged)."""
+    corroborated: int
+    """Party claims with at least one corroborating finding."""
+    contested: int
+    """Party claims with at least one contradicting, overstating or understating finding."""
+    partial: int
+    """Party claims with at least one partially matching finding."""
+    unverified: int
+    """Party claims no independent evidence speaks to."""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything ``report.html`` is rendered from."""
+
+    title: str
+    """The page title."""
+    schema_version: int
+    """Version of the report.json schema the page was made with."""
+    summary: SummaryView
+    """Counts for the top of the page."""
+    incidents: tuple[IncidentView, ...]
+    """The incidents, in report order."""
+    script: Markup
+    """The page's own small script (trusted template output, not data)."""
+    csp: str
+    """Content-Security-Policy for the page: nothing loads from the network."""
