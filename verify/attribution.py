@@ -77,6 +77,8 @@ class Cues:
     pronoun_spokesman: tuple[tuple[str, ...], ...]
     speaker_stopwords: frozenset[str]
     event_verbs: frozenset[str]
+    event_nouns: frozenset[str]
+    speaker_follows: frozenset[str]
     intent: frozenset[str]
     opinion: tuple[tuple[str, ...], ...]
     motive: tuple[tuple[str, ...], ...]
@@ -105,6 +107,8 @@ def load_cues() -> Cues:
         pronoun_spokesman=_phrases(raw["pronoun_spokesman"]),
         speaker_stopwords=_words(raw["speaker_stopwords"]),
         event_verbs=_words(raw["event_verbs"]),
+        event_nouns=_words(raw["event_nouns"]),
+        speaker_follows=_words(raw["speaker_follows"]),
         intent=_words(raw["intent_cues"]) | {p[0] for p in _phrases(raw["intent_cues"])},
         opinion=_phrases(raw["opinion_cues"]),
         motive=_phrases(raw["motive_cues"]),
@@ -146,6 +150,9 @@ def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
         return ClaimKind.EVENT
     if intent_at:
         return ClaimKind.INTENT
+    # "X announced two drone attacks": an event reported through its nouns alone.
+    if any(_in(k, cues.event_nouns) for k in keys):
+        return ClaimKind.EVENT
     return ClaimKind.OTHER
 
 
@@ -195,8 +202,10 @@ class _Speakers:
     def _speaker_at(
         self, tokens: list[_Token], i: int, mentions: Sequence[MentionLike], offset: int, arabic: bool
     ) -> Attribution | None:
-        after = self._window(tokens, i + 1, 1)
-        before = self._window(tokens, i - 1, -1)
+        follows = tokens[i].key in self.cues.speaker_follows
+        skip = 2 if follows and i + 1 < len(tokens) and tokens[i + 1].key == "to" else 1
+        after = self._window(tokens, i + skip, 1)
+        before = None if follows else self._window(tokens, i - 1, -1)
         spokesman = self._pronoun_spokesman(tokens, i + 1)
         if spokesman and self.last_group_in(mentions, tokens[i].start - offset):
             group = self.last_group_in(mentions, tokens[i].start - offset)
@@ -247,7 +256,11 @@ class _Speakers:
         self, tokens: list[_Token], i: int, arabic: bool, text: str, offset: int
     ) -> Attribution | None:
         cue = tokens[i].key
-        neighbours = tokens[i + 1 : i + 6] if arabic else list(reversed(tokens[max(0, i - 5) : i]))
+        forward = arabic or cue in self.cues.speaker_follows
+        start = (
+            i + 2 if not arabic and forward and tokens[i + 1 : i + 2] and tokens[i + 1].key == "to" else i + 1
+        )
+        neighbours = tokens[start : start + 5] if forward else list(reversed(tokens[max(0, i - 5) : i]))
         phrase: list[_Token] = []
         for t in neighbours:
             if t.key in self.cues.complementizers or _in(t.key, self.cues.reporting):

@@ -122,7 +122,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         embedder = CachedEmbedder(embedder, args.cache_dir or _default_cache())
     report = run(args.inputs, embedder, knowledge, progress=progress, on_warning=_warn)
     out = args.out or _default_out(args.inputs)
-    written = write_report(report, out, template_dir=args.template_dir)
+    sides = {source.name: source.side for source in knowledge.registry}
+    written = write_report(report, out, registry_sides=sides, template_dir=args.template_dir)
     progress(f"wrote {', '.join(str(p) for p in written)}")
     if not args.quiet:
         print(f"verify: report in {out / 'report.html'}", file=sys.stderr)

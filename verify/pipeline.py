@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from verify.attribution import attribute, document_attribution
+from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.facets import extract_facets
 from verify.grade import grade_incident
@@ -71,6 +72,7 @@ def type_documents(documents: Sequence[Document], knowledge: Knowledge) -> list[
 def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     """Attributed claims of one document, with facets for events."""
     claims = []
+    own = document_attribution(document, knowledge.registry)
     for span in attribute(document, knowledge.registry):
         lang = "ar" if has_arabic(span.text) else (document.lang if document.lang != "ar" else "en")
         facets = None
@@ -98,7 +100,7 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
             published=document.published,
         )
         claims.append(replace(claim, facets=facets) if facets is not None else claim)
-    return claims
+    return resolve_in_document(claims, own.source)
 
 
 def _entity_key(entity: Entity | None) -> str | None:

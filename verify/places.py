@@ -28,6 +28,8 @@ class Place:
     kind: str
     parent: str | None
     aliases: tuple[str, ...]
+    lookup_only: tuple[str, ...] = ()
+    """Names ``lookup`` accepts that are common words in running text ('حرير' is also 'silk')."""
 
 
 def _parse_place(path: Path, item: Mapping[str, Any]) -> Place:
@@ -39,7 +41,7 @@ def _parse_place(path: Path, item: Mapping[str, Any]) -> Place:
         raise ConfigError(f"{path}: {item['id']!r}: 'kind' must be one of {', '.join(sorted(KINDS))}")
     parent = optional_str(path, item, "parent")
     aliases = tuple(dict.fromkeys((name, name_ar, *string_list(path, item, "aliases"))))
-    return Place(item["id"], name, name_ar, kind, parent, aliases)
+    return Place(item["id"], name, name_ar, kind, parent, aliases, string_list(path, item, "lookup_only"))
 
 
 def _check_tree(places: Mapping[str, Place], where: str) -> None:
@@ -61,7 +63,10 @@ class Gazetteer:
     def __init__(self, places: Iterable[Place]) -> None:
         self._places = {p.id: p for p in places}
         _check_tree(self._places, "gazetteer")
-        self._index = AliasIndex((p.id, p.aliases) for p in self._places.values())
+        self._index = AliasIndex(
+            ((p.id, p.aliases) for p in self._places.values()),
+            ((p.id, p.lookup_only) for p in self._places.values()),
+        )
 
     @classmethod
     def load(cls, extra: str | os.PathLike[str] | None = None) -> Gazetteer:

@@ -103,8 +103,28 @@ def skeleton(text: str) -> str:
     return "".join(w[:-1] if len(w) > 2 and w.endswith("h") else w for w in skel)
 
 
+@functools.cache
+def _name_words() -> tuple[dict[str, str], frozenset[str]]:
+    """Generic name words ('مطار' = 'airport') and the words that do not tell two places apart."""
+    words = json.loads((DATA_DIR / "sources.json").read_text(encoding="utf-8"))["name_words"]
+    translations = {fold(ar): en for ar, en in words["translations"].items()}
+    return translations, frozenset(words["generic"])
+
+
+def _content_skeletons(name: str) -> str:
+    """Skeletons of the distinctive words of a name, generic words translated and dropped."""
+    translations, generic = _name_words()
+    words = [translations.get(w) or translations.get(_loose(w), w) for w in fold(name).split()]
+    content = [w for w in words if w not in generic] or words
+    return " ".join(sorted(filter(None, (skeleton(w) for w in content))))
+
+
 def entity_similarity(a: str, b: str) -> float:
-    """Script-aware similarity of two names in [0, 1] (edit ratio, token sets, skeletons)."""
+    """Script-aware similarity of two names in [0, 1] (edit ratio, token sets, skeletons).
+
+    'Conoco' ~ 'كونيكو', 'مطار أربيل' ~ 'Erbil airport' score 1.0; 'Erbil airport' ~ 'Baghdad airport'
+    about 0.7; a name contained in the other ('Conoco' ~ 'US base at Conoco') scores 1.0.
+    """
     ka, kb = normalize_key(a), normalize_key(b)
     if not ka or not kb:
         return 0.0
@@ -112,7 +132,13 @@ def entity_similarity(a: str, b: str) -> float:
     sa, sb = skeleton(a), skeleton(b)
     if sa and sb:
         scores.append(fuzz.ratio(sa, sb))
-    return max(scores) / 100.0
+    ca, cb = _content_skeletons(a), _content_skeletons(b)
+    if ca and cb:
+        scores.append(fuzz.token_set_ratio(ca, cb))
+    best = max(scores) / 100.0
+    numbers_a, numbers_b = re.findall(r"\d+", ka), re.findall(r"\d+", kb)
+    # 'Tower 22' and 'Tower 23' are different places however alike they look
+    return min(best, 0.5) if numbers_a and numbers_b and numbers_a != numbers_b else best
 
 
 class AliasIndex:
@@ -121,19 +147,30 @@ class AliasIndex:
     Where two ids share an alias, the later pair wins, so user entries override bundled ones.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Iterable[str]]],
+        lookup_only: Iterable[tuple[str, Iterable[str]]] = (),
+    ) -> None:
+        """``lookup_only`` aliases name an entry when given alone but are common words in running text
+        ('الحرة' is Alhurra, and 'free'), so ``find`` ignores them."""
         self._exact: dict[str, str] = {}
         spelled: list[tuple[str, str]] = []
-        by_first: dict[str, dict[tuple[str, ...], str]] = {}
-        for entry_id, aliases in entries:
+        # first word -> alias words -> (id, acronym: matched only when written in capitals)
+        by_first: dict[str, dict[tuple[str, ...], tuple[str, bool]]] = {}
+        hidden = [(i, tuple(names)) for i, names in lookup_only]
+        hidden_keys = {(i, fold(name)) for i, names in hidden for name in names}
+        tagged = [(True, e) for e in entries] + [(False, e) for e in hidden]
+        for in_text, (entry_id, aliases) in tagged:
             for alias in aliases:
                 key = fold(alias)
                 if not key:
                     continue
                 self._exact[key] = entry_id
                 spelled.append((alias, entry_id))
-                words = tuple(key.split())
-                by_first.setdefault(words[0], {})[words] = entry_id
+                if in_text and (entry_id, key) not in hidden_keys:
+                    words = tuple(key.split())
+                    by_first.setdefault(words[0], {})[words] = (entry_id, _is_acronym(alias))
         self._by_first = by_first
         self._loose = _unique_map((_loose(k), i) for k, i in self._exact.items())
         # acronyms ('IRNA', 'SANA') only match exactly: their skeletons collide with names ('Iran')
@@ -176,10 +213,13 @@ class AliasIndex:
         found: list[tuple[int, int, str]] = []  # normalised start/end of the matched alias, id
         for i, word in enumerate(words):
             for skip, first in self._first_word_candidates(word):
-                for alias_words, entry_id in self._by_first.get(first, {}).items():
+                for alias_words, (entry_id, acronym) in self._by_first.get(first, {}).items():
                     n = len(alias_words)
-                    if tuple(words[i + 1 : i + n]) == alias_words[1:]:
-                        found.append((spans[i][0] + skip, spans[i + n - 1][1], entry_id))
+                    if tuple(words[i + 1 : i + n]) != alias_words[1:]:
+                        continue
+                    start, end = spans[i][0] + skip, spans[i + n - 1][1]
+                    if not acronym or _is_acronym(text[pos[start] : pos[end - 1] + 1]):
+                        found.append((start, end, entry_id))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken: list[tuple[int, int, str]] = []
         for start, end, entry_id in found:
@@ -306,6 +346,10 @@ def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:
     return Source(item["id"], name, source_type, side, tuple(dict.fromkeys(names)))
 
 
+def _lookup_only(path: Path, items: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    return {item["id"]: string_list(path, item, "lookup_only") for item in items}
+
+
 def _parse_oppositions(path: Path, data: Mapping[str, Any]) -> set[frozenset[str]]:
     pairs = data.get("oppositions", [])
     ok = isinstance(pairs, list) and all(
@@ -319,21 +363,33 @@ def _parse_oppositions(path: Path, data: Mapping[str, Any]) -> set[frozenset[str
 class SourceRegistry:
     """Known sources with their type, side and aliases in both scripts."""
 
-    def __init__(self, sources: Iterable[Source], oppositions: Iterable[frozenset[str]] = ()) -> None:
+    def __init__(
+        self,
+        sources: Iterable[Source],
+        oppositions: Iterable[frozenset[str]] = (),
+        lookup_only: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """``lookup_only``: per source id, names ``lookup`` accepts but ``find_mentions`` ignores."""
         self._sources = {s.id: s for s in sources}
         self._oppositions = set(oppositions)
-        self._index = AliasIndex((s.id, s.aliases) for s in self._sources.values())
+        extra = lookup_only or {}
+        self._index = AliasIndex(
+            ((s.id, s.aliases) for s in self._sources.values()),
+            ((i, names) for i, names in extra.items() if i in self._sources),
+        )
 
     @classmethod
     def load(cls, extra: str | os.PathLike[str] | None = None) -> SourceRegistry:
         """The bundled registry, with entries of the user file ``extra`` added or overriding by id."""
         sources: dict[str, Source] = {}
+        lookup_only: dict[str, tuple[str, ...]] = {}
         oppositions: set[frozenset[str]] = set()
         for path in [DATA_DIR / "sources.json", *([Path(extra)] if extra is not None else [])]:
             items, data = read_entries(path, "sources")
             sources.update((item["id"], _parse_source(path, item)) for item in items)
+            lookup_only.update(_lookup_only(path, items))
             oppositions |= _parse_oppositions(path, data)
-        return cls(sources.values(), oppositions)
+        return cls(sources.values(), oppositions, lookup_only)
 
     def get(self, source_id: str) -> Source:
         """The source with this id (KeyError when unknown)."""

@@ -22,6 +22,7 @@ import numpy as np
 from verify.embed.base import Embedder, Vectors, normalize_rows
 
 CACHE_FILE = "vectors.sqlite3"
+_FLOAT_BYTES = 4
 _SQL_CHUNK = 500  # stay well below SQLite's limit on bound parameters
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, data BLOB NOT NULL)"
@@ -99,9 +100,9 @@ class CachedEmbedder:
                     marks = ",".join("?" * len(chunk))
                     rows = conn.execute(f"SELECT key, dim, data FROM vectors WHERE key IN ({marks})", chunk)
                     for key, dim, data in rows:
-                        vector = np.frombuffer(data, dtype=np.float32)
-                        if vector.shape == (dim,):  # a torn or foreign row is recomputed, not trusted
-                            found[key] = vector
+                        # A torn or foreign row is recomputed, not trusted.
+                        if isinstance(data, bytes) and len(data) == dim * _FLOAT_BYTES:
+                            found[key] = np.frombuffer(data, dtype=np.float32)
         except (sqlite3.Error, OSError) as exc:
             self._disable(exc)
         return found

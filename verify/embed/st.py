@@ -8,6 +8,7 @@ the Hugging Face cache. Nothing is ever downloaded: a model that is not on disk 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -62,6 +63,28 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def _looks_like_path(name: str) -> bool:
+    # Hub ids are "name" or "owner/name"; anything else with a separator is a folder.
+    return name.startswith((".", "~", "/")) or name.count("/") > 1 or "\\" in name
+
+
+def _own_modules_only(path: str) -> bool:
+    """True for a saved pipeline that uses our modules (e.g. usem3) and otherwise only stock ones.
+
+    sentence-transformers refuses to import module classes from outside its package unless
+    told to trust them; ours are part of this installed package, not downloaded code.
+    """
+    try:
+        with open(os.path.join(path, "modules.json"), encoding="utf-8") as handle:
+            modules = json.load(handle)
+        types = [str(module["type"]) for module in modules]
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+    own = [t.startswith("verify.embed.") for t in types]
+    stock = [t.startswith("sentence_transformers.") for t in types]
+    return any(own) and all(a or b for a, b in zip(own, stock, strict=True))
+
+
 def _go_offline() -> None:
     # huggingface_hub reads these when it is first imported; a user who set them
     # explicitly keeps their value, but local_files_only below still forbids downloads.
@@ -92,6 +115,9 @@ def load_embedder(name_or_path: str | None = None, *, threads: int | None = None
     """
     if name_or_path is None or name_or_path.strip().casefold() in _DEFAULT_ALIASES:
         return _load_default(threads)
+    if _looks_like_path(name_or_path) and not os.path.isdir(os.path.expanduser(name_or_path)):
+        # Fail before the slow torch import: a mistyped folder is the common case.
+        raise ModelError(f"cannot load model {name_or_path} offline: no such model folder")
     _go_offline()
     try:
         import torch
@@ -100,8 +126,9 @@ def load_embedder(name_or_path: str | None = None, *, threads: int | None = None
         raise ModelError(f"cannot load model {name_or_path} offline: {_one_line(exc)}") from exc
     if threads is not None:
         torch.set_num_threads(max(1, threads))
+    path = os.path.expanduser(name_or_path)
     try:
-        model = SentenceTransformer(name_or_path, local_files_only=True)
+        model = SentenceTransformer(path, local_files_only=True, trust_remote_code=_own_modules_only(path))
     except Exception as exc:  # huggingface_hub, transformers and safetensors raise many types
         if os.path.isdir(name_or_path):
             reason = _one_line(exc)

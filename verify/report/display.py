@@ -7,6 +7,7 @@ Arabic/English page they can visually reorder a quote or a number ("Trojan sourc
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from verify.text.split import Span, split_sentences
 # LRE RLE PDF LRO RLO, LRI RLI FSI PDI, plus the invisible C0/C1 controls except tab and newline.
 _UNSAFE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+_ENUM_WORD = re.compile(r"[a-z]+(?:_[a-z]+)+")
 CONTEXT_CHARS = 240
 """How many characters of the surrounding sentence to show on each side of a quoted claim."""
 NOT_STATED = "—"
@@ -99,8 +101,27 @@ def sentences_of(text: str) -> list[Span]:
     return split_sentences(text)
 
 
+def _as_record(value: object) -> object:
+    """The judge may hand facet values over in their JSON shape; read them back as records."""
+    if not isinstance(value, dict):
+        return value
+    keys = set(value)
+    try:
+        if keys == {"text", "canonical"}:
+            return Entity(str(value["text"]), value["canonical"])
+        if keys == {"text", "date"}:
+            date = dt.date.fromisoformat(value["date"]) if value["date"] else None
+            return TimeRef(str(value["text"]), date)
+        if keys == {"killed", "injured", "none_reported"}:
+            return Casualties(value["killed"], value["injured"], bool(value["none_reported"]))
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
 def facet_parts(value: object) -> tuple[str, str]:
     """A facet value as (what the text says, the canonical name or resolved date, or "")."""
+    value = _as_record(value)
     if isinstance(value, Entity):
         canonical = value.canonical if value.canonical and value.canonical != value.text else ""
         return clean(value.text), clean(canonical)
@@ -111,8 +132,11 @@ def facet_parts(value: object) -> tuple[str, str]:
 
 def facet_text(value: object) -> str:
     """One facet value as a short human-readable string (``NOT_STATED`` for None)."""
+    value = _as_record(value)
     if value is None:
         return NOT_STATED
+    if isinstance(value, str) and _ENUM_WORD.fullmatch(value):
+        return value.replace("_", " ")
     if isinstance(value, Enum):
         return str(value.value).replace("_", " ")
     if isinstance(value, Entity | TimeRef):

@@ -103,9 +103,9 @@ def phrase_regex(phrase: str, strict_article: bool = False) -> re.Pattern[str]:
             strip = word.startswith("ال") and len(word) > 3 and not strict_article
             bare = word[2:] if strip else word
             if strict_article and word.startswith("ال"):
-                parts.append((r"(?:[وف]?[بلك]?)" if n == 0 else "") + re.escape(word))
+                parts.append((r"(?P<pre>[وف]?[بلك]?)" if n == 0 else "") + re.escape(word))
                 continue
-            parts.append((_FIRST_PREFIX if n == 0 else "(?:ال)?") + re.escape(bare))
+            parts.append((f"(?P<pre>{_FIRST_PREFIX})" if n == 0 else "(?:ال)?") + re.escape(bare))
         else:
             parts.append(re.escape(word))
     sep = r"\s+" if has_arabic(phrase) else r"[\s-]+"
@@ -120,6 +120,8 @@ class PhraseHit:
     end: int
     label: str
     definite: bool
+    prefix: str = ""
+    """Clitics glued to an Arabic phrase's first word ('بال' in 'بالصواريخ')."""
 
 
 def find_phrases(
@@ -129,11 +131,10 @@ def find_phrases(
     hits: list[PhraseHit] = []
     for phrase, label in phrases:
         for m in phrase_regex(phrase, strict_article).finditer(folded):
-            head = m.group(0).split()[0]
-            definite = head.startswith(("ال", "وال", "بال", "فال", "لل", "كال")) or bool(
-                re.match(r"the\b", m.group(0))
-            )
-            hits.append(PhraseHit(m.start(), m.end(), label, definite))
+            prefix = m.groupdict().get("pre") or ""
+            head = m.group(0)[len(prefix) :]
+            definite = prefix.endswith(("ال", "لل")) or head.startswith(("ال", "the "))
+            hits.append(PhraseHit(m.start(), m.end(), label, definite, prefix))
     hits.sort(key=lambda h: (h.start - h.end, h.start))
     taken: list[PhraseHit] = []
     for hit in hits:
@@ -165,7 +166,9 @@ def _kind(word: str, value: int) -> str:
 
 
 @functools.cache
-def _tables() -> tuple[dict[str, _Word], frozenset[str], list[tuple[str, str]], dict[str, str], dict[str, str]]:
+def _tables() -> tuple[
+    dict[str, _Word], frozenset[str], list[tuple[str, str]], dict[str, str], dict[str, str]
+]:
     lex = load_lexicon()["numbers"]
     words: dict[str, _Word] = {}
     for word, value in lex["words"].items():

@@ -1,0 +1,344 @@
+"""A calibrated discrepancy classifier over claim/evidence pair features.
+
+The explainable rules of :mod:`verify.judge` stay: their :class:`~verify.judge.PairFeatures`
+(facet conflicts, denials, directions) are features here, and :func:`combine` lets a strong
+facet rule keep its relation while the classifier supplies calibrated probabilities.
+
+Features of one pair (``FEATURE_NAMES``), then the interaction block ``|u-v|`` and ``u*v`` of
+the two sentence embeddings reduced to ``INTERACTION_DIM`` dimensions by a fixed, seeded random
+projection (so the model file stays small and no fitting is needed for the reduction):
+
+- embedding cosine; rapidfuzz ratios and token overlap on normalised text;
+- numbers on each side and whether they differ;
+- negation, denial and hedge cues per side (verify/data/cues.json), and antonym pairs across;
+- facet conflicts from the rule judge (count, casualties, outcome, weapon, target, time, place,
+  attacker), its directions and its rule verdict;
+- entity agreement: registry sources and gazetteer places named on both sides or one only;
+- how well the evidence sentences were chosen (rationale score, number of sentences).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from verify.errors import ModelError
+from verify.judge import PairFeatures, decide
+from verify.records import Claim, Relation
+from verify.text.arabic import normalize_key
+
+Matrix = npt.NDArray[np.float64]
+EntityFinder = Callable[[str], frozenset[str]]
+
+INTERACTION_DIM = 48
+FEATURE_VERSION = 1
+_FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
+_RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
+_PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cosine",
+    "ratio",
+    "token_set",
+    "token_sort",
+    "partial",
+    "jaccard",
+    "claim_covered",
+    "evidence_covered",
+    "claim_only_log",
+    "evidence_only_log",
+    "numbers_both",
+    "numbers_differ",
+    "numbers_shared",
+    "numbers_claim_only",
+    "neg_claim",
+    "neg_evidence",
+    "neg_mismatch",
+    "denial_claim",
+    "denial_evidence",
+    "denial_mismatch",
+    "hedge_evidence",
+    "antonyms",
+    *(f"facet_{name}" for name in _FACETS),
+    "comparable",
+    "overlap",
+    "up",
+    "down",
+    "minor",
+    "rule_denial",
+    "negated_effect",
+    "silent_on_key",
+    *(f"rule_{name}" for name in _RULES),
+    "entities_shared",
+    "entities_claim_only",
+    "entities_evidence_only",
+    "rationale_score",
+    "rationale_sentences_log",
+    "length_ratio_log",
+)
+
+
+@dataclass(frozen=True)
+class PairInput:
+    """One pair as the featurizer sees it: both claims, the rule features, the rationale fit."""
+
+    claim: Claim
+    evidence: Claim
+    rules: PairFeatures
+    rationale_score: float = 1.0
+    rationale_sentences: int = 1
+
+
+@cache
+def _cues() -> dict[str, Any]:
+    text = resources.files("verify").joinpath("data/cues.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _cue_set(name: str) -> frozenset[str]:
+    return frozenset(normalize_key(c) for c in _cues()[name] if normalize_key(c))
+
+
+@cache
+def _antonyms() -> tuple[tuple[str, str], ...]:
+    return tuple((normalize_key(a), normalize_key(b)) for a, b in _cues()["antonyms"])
+
+
+def _stems(token: str) -> set[str]:
+    """The token and its forms without an Arabic clitic prefix (wa-, fa-, bi-, li-, al-)."""
+    forms = {token}
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            forms.add(token[len(prefix) :])
+    return forms
+
+
+def _count(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:
+    words = sum(1 for t in tokens if _stems(t) & cues)
+    phrases = sum(1 for c in cues if " " in c and f" {c} " in f" {key} ")
+    return words + phrases
+
+
+def _forms(tokens: Sequence[str]) -> set[str]:
+    return {form for t in tokens for form in _stems(t)}
+
+
+def _antonym_hits(a: set[str], b: set[str]) -> int:
+    return sum(1 for x, y in _antonyms() if (x in a and y in b and y not in a) or (y in a and x in b and x not in a))
+
+
+def _text_features(claim: str, evidence: str) -> list[float]:
+    ka, kb = normalize_key(claim), normalize_key(evidence)
+    ta, tb = ka.split(), kb.split()
+    sa, sb = set(ta), set(tb)
+    union = sa | sb
+    na, nb = set(_NUMBER.findall(ka)), set(_NUMBER.findall(kb))
+    neg = [float(_count(t, k, _cue_set("negation"))) for t, k in ((ta, ka), (tb, kb))]
+    den = [float(_count(t, k, _cue_set("denial"))) for t, k in ((ta, ka), (tb, kb))]
+    return [
+        fuzz.ratio(ka, kb) / 100.0,
+        fuzz.token_set_ratio(ka, kb) / 100.0,
+        fuzz.token_sort_ratio(ka, kb) / 100.0,
+        fuzz.partial_ratio(ka, kb) / 100.0 if ka and kb else 0.0,
+        len(sa & sb) / len(union) if union else 0.0,
+        len(sa & sb) / len(sa) if sa else 0.0,
+        len(sa & sb) / len(sb) if sb else 0.0,
+        float(np.log1p(len(sa - sb))),
+        float(np.log1p(len(sb - sa))),
+        float(bool(na and nb)),
+        float(bool(na and nb and na != nb)),
+        float(len(na & nb)),
+        float(len(na - nb)),
+        neg[0],
+        neg[1],
+        float((neg[0] > 0) != (neg[1] > 0)),
+        den[0],
+        den[1],
+        float((den[0] > 0) != (den[1] > 0)),
+        float(_count(tb, kb, _cue_set("hedge"))),
+        float(_antonym_hits(_forms(ta), _forms(tb))),
+    ]
+
+
+def _rule_features(f: PairFeatures) -> list[float]:
+    names = [d.name for d in f.diffs]
+    verdict = str(decide(f))
+    return [
+        *(float(names.count(name)) for name in _FACETS),
+        float(f.comparable),
+        float(f.overlap),
+        float(len(f.up)),
+        float(len(f.down)),
+        float(len(f.minor)),
+        float(f.denial or f.claim_denial),
+        float(f.negated_effect),
+        float(f.silent_on_key),
+        *(float(verdict == name) for name in _RULES),
+    ]
+
+
+def pair_row(pair: PairInput, cosine: float, entities: EntityFinder | None = None) -> list[float]:
+    """The hand-made features of one pair, in ``FEATURE_NAMES`` order."""
+    ea = entities(pair.claim.text) if entities else frozenset()
+    eb = entities(pair.evidence.text) if entities else frozenset()
+    la, lb = max(1, len(pair.claim.text)), max(1, len(pair.evidence.text))
+    return [
+        cosine,
+        *_text_features(pair.claim.text, pair.evidence.text),
+        *_rule_features(pair.rules),
+        float(len(ea & eb)),
+        float(len(ea - eb)),
+        float(len(eb - ea)),
+        pair.rationale_score,
+        float(np.log1p(pair.rationale_sentences)),
+        float(np.log(lb / la)),
+    ]
+
+
+@cache
+def _projection(dim: int, out: int) -> Matrix:
+    # Fixed seed: the projection is part of the feature definition, not something learned.
+    rng = np.random.default_rng(20240601 + dim)
+    return rng.standard_normal((dim, out)) / np.sqrt(out)
+
+
+def featurize(
+    pairs: Sequence[PairInput],
+    claim_vectors: npt.NDArray[np.float32],
+    evidence_vectors: npt.NDArray[np.float32],
+    *,
+    entities: EntityFinder | None = None,
+) -> Matrix:
+    """The feature matrix of ``pairs``: hand features, then projected ``|u-v|`` and ``u*v``."""
+    u = np.asarray(claim_vectors, dtype=np.float64)
+    v = np.asarray(evidence_vectors, dtype=np.float64)
+    if len(pairs) == 0:
+        return np.zeros((0, len(FEATURE_NAMES) + 2 * INTERACTION_DIM))
+    cosines = np.einsum("ij,ij->i", u, v)
+    hand = np.array([pair_row(p, float(c), entities) for p, c in zip(pairs, cosines, strict=True)])
+    proj = _projection(u.shape[1], INTERACTION_DIM)
+    return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj])
+
+
+class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Scaled logistic regression, calibrated by ``CalibratedClassifierCV`` over seeded folds."""
+
+    def __init__(
+        self, C: float = 0.5, method: str = "sigmoid", cv: int = 5, random_state: int = 0
+    ) -> None:
+        self.C = C
+        self.method = method
+        self.cv = cv
+        self.random_state = random_state
+
+    def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> DiscrepancyClassifier:
+        """Validate ``X``/``y``, fit and calibrate; returns ``self``."""
+        X_, y_ = validate_data(self, X, y)
+        self.classes_ = unique_labels(y_)
+        if len(self.classes_) < 2:
+            raise ValueError("need at least two classes to fit")
+        smallest = int(min(np.sum(y_ == c) for c in self.classes_))
+        base = make_pipeline(
+            StandardScaler(),
+            LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000),
+        )
+        folds = StratifiedKFold(max(2, min(self.cv, smallest)), shuffle=True, random_state=self.random_state)
+        self.calibrated_ = CalibratedClassifierCV(base, method=self.method, cv=folds).fit(X_, y_)
+        return self
+
+    def predict_proba(self, X: npt.ArrayLike) -> Matrix:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self, "calibrated_")
+        X_ = validate_data(self, X, reset=False)
+        proba: Matrix = self.calibrated_.predict_proba(X_)
+        return proba
+
+    def predict(self, X: npt.ArrayLike) -> npt.NDArray[Any]:
+        """The most probable class of each row."""
+        result: npt.NDArray[Any] = self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return result
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """A fitted classifier with what it was trained on; saved with joblib inside the package."""
+
+    estimator: DiscrepancyClassifier
+    embedder: str
+    """Name of the embedder whose vectors the interaction features were computed from."""
+    feature_version: int = FEATURE_VERSION
+    trained_on: tuple[str, ...] = ()
+
+    def proba(self, X: Matrix) -> list[dict[Relation, float]]:
+        """Per row, the probability of each relation the model knows."""
+        classes = [Relation(str(c)) for c in self.estimator.classes_]
+        return [dict(zip(classes, map(float, row), strict=True)) for row in self.estimator.predict_proba(X)]
+
+
+DEFAULT_MODEL_PATH = "data/judge_model.joblib"
+
+
+def save_model(model: JudgeModel, path: Path) -> None:
+    """Write ``model`` to ``path`` (joblib, compressed), replacing it atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    joblib.dump(model, tmp, compress=3)
+    tmp.replace(path)
+
+
+def load_model(path: Path | None = None) -> JudgeModel:
+    """The shipped model (or the one at ``path``); a missing or foreign file is a ModelError."""
+    where = path or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
+    if not where.is_file():
+        raise ModelError(f"{where}: judge model not found; build it with 'verify train'")
+    try:
+        model = joblib.load(where)
+    except Exception as exc:  # a truncated or foreign pickle raises almost anything
+        raise ModelError(f"{where}: cannot read judge model ({type(exc).__name__})") from exc
+    if not isinstance(model, JudgeModel) or model.feature_version != FEATURE_VERSION:
+        raise ModelError(f"{where}: judge model is from another version; rebuild it with 'verify train'")
+    return model
+
+
+_STRONG = frozenset({"count", "casualties"})
+
+
+def combine(rules: PairFeatures, proba: Mapping[Relation, float]) -> tuple[Relation, float]:
+    """One verdict from the rules and the classifier's probabilities.
+
+    The classifier decides and its probability is the confidence, except that an explicit
+    denial or a count/casualty conflict found by the facet rules keeps the rule's relation
+    (overstates, understates, contradicts, partial); its confidence is then the classifier's
+    probability that the pair disagrees or differs at all (everything but corroborates and
+    unrelated), so a rule verdict on a pair the model finds unrelated is not presented as sure.
+    """
+    rule = decide(rules)
+    strong = rules.denial or rules.claim_denial or bool(_STRONG & set(rules.up + rules.down))
+    if strong and rule not in (Relation.CORROBORATES, Relation.UNRELATED):
+        differs = 1.0 - proba.get(Relation.CORROBORATES, 0.0) - proba.get(Relation.UNRELATED, 0.0)
+        return rule, float(min(1.0, max(0.0, differs)))
+    best = max(proba, key=lambda r: proba[r])
+    return best, float(proba[best])

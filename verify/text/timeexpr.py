@@ -1,0 +1,178 @@
+"""When an event happened: explicit and relative time expressions resolved against a published date.
+
+Recognises ISO dates, day-month and month-day dates in English and in Arabic (standard, Egyptian,
+Levantine and Maghrebi month names, Arabic ordinal days), relative days ("yesterday", "فجر اليوم"),
+weekdays (the most recent such day on or before publication) and recent periods ("in the last 24
+hours"). The most specific expression in the text wins; adjacent ones ("اليوم الخميس") are kept
+together in the returned text. The words live in ``data/lexicon.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from verify.records import TimeRef
+from verify.text.numbers import Folded, find_phrases, fold, fold_key, load_lexicon
+
+_EXPLICIT_YEAR, _EXPLICIT, _RELATIVE, _PERIOD, _VAGUE = 5, 4, 3, 1, 0
+_JOIN = re.compile(r"^[\s,،]*(?:on|يوم)?[\s,،]*$")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int  # folded offsets
+    end: int
+    rank: int
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class _TimeWords:
+    months: dict[str, int]
+    month_re: str
+    ordinal_units: dict[str, int]
+    ordinal_tens: dict[str, int]
+    weekdays: tuple[tuple[str, str], ...]
+    relative: tuple[tuple[str, str], ...]
+    periods: tuple[tuple[str, str], ...]
+    vague: tuple[tuple[str, str], ...]
+    future: tuple[str, ...]
+    past: tuple[str, ...]
+
+
+@functools.cache
+def _words() -> _TimeWords:
+    lex = load_lexicon()["time"]
+    months = {fold_key(k): int(v) for k, v in lex["months"].items()}
+    month_alt = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(months, key=len, reverse=True))
+    return _TimeWords(
+        months=months,
+        month_re=rf"(?P<month>{month_alt})\.?",
+        ordinal_units={fold_key(k): int(v) for k, v in lex["ordinal_units"].items()},
+        ordinal_tens={fold_key(k): int(v) for k, v in lex["ordinal_tens"].items()},
+        weekdays=tuple((k, str(v)) for k, v in lex["weekdays"].items()),
+        relative=tuple((k, str(v)) for k, v in lex["relative_days"].items()),
+        periods=tuple((k, "0") for k in lex["recent_periods"]),
+        vague=tuple((k, "") for k in lex["unresolved"]),
+        future=tuple(fold_key(w) for w in lex["future_markers"]),
+        past=tuple(fold_key(w) for w in lex["past_markers"]),
+    )
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _ordinal_day(words: str) -> int | None:
+    """An Arabic ordinal day of the month ('السابع', 'الحادي عشر', 'الخامس والعشرين')."""
+    w = _words()
+    parts = words.split()
+    if len(parts) == 1:
+        return w.ordinal_units.get(parts[0]) or w.ordinal_tens.get(parts[0])
+    unit = w.ordinal_units.get(parts[0])
+    if unit is None:
+        return None
+    if parts[1] in ("عشر", "عشره"):
+        return unit + 10
+    tens = w.ordinal_tens.get(parts[1][1:]) if parts[1].startswith("و") else None
+    return unit + tens if tens else None
+
+
+def _explicit(folded: Folded, published: dt.date | None) -> list[_Candidate]:
+    w = _words()
+    text = folded.text
+    found: list[_Candidate] = []
+    for m in re.finditer(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", text):
+        date = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        found.append(_Candidate(m.start(), m.end(), _EXPLICIT_YEAR, date))
+    ordinal = r"ال\w+(?:\s+(?:عشر|عشره|و(?:العشرين|الثلاثين)))?"
+    day = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<ord>{ordinal})"
+    year = r"(?:\s*,?\s*(?P<year>\d{4}))?"
+    patterns = [
+        rf"(?<!\w)(?:{day})(?:\s+of)?\s+(?:من\s+)?(?:شهر\s+)?{w.month_re}{year}(?!\w)",
+        rf"(?<!\w){w.month_re}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){year}(?!\w)",
+    ]
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            groups = m.groupdict()
+            day_n = int(groups["day"]) if groups.get("day") else _ordinal_day(groups.get("ord") or "")
+            if day_n is None:
+                continue
+            month = w.months[" ".join(m.group("month").split())]
+            o_start, o_end = folded.span(m.start("month"), m.end("month"))
+            if folded.original[o_start:o_end] == "may":  # the modal verb, not the month
+                continue
+            if groups.get("year"):
+                found.append(
+                    _Candidate(
+                        m.start(), m.end(), _EXPLICIT_YEAR, _safe_date(int(groups["year"]), month, day_n)
+                    )
+                )
+                continue
+            date = None
+            if published is not None:
+                date = _safe_date(published.year, month, day_n)
+                if date is not None and date > published + dt.timedelta(days=1):
+                    date = _safe_date(published.year - 1, month, day_n)
+            found.append(_Candidate(m.start(), m.end(), _EXPLICIT, date))
+    return found
+
+
+def _weekday(folded: Folded, start: int, end: int, weekday: int, published: dt.date | None) -> dt.date | None:
+    """Most recent such weekday on or before ``published`` (strictly before after 'last'/'الماضي')."""
+    text = folded.text
+    before = text[:start].split()[-1:]
+    after = text[end:].split()[:1]
+    w = _words()
+    if any(x in w.future for x in before + after) or published is None:
+        return None
+    back = (published.weekday() - weekday) % 7
+    if back == 0 and any(x in w.past for x in before + after):
+        back = 7
+    return published - dt.timedelta(days=back)
+
+
+def _candidates(folded: Folded, published: dt.date | None) -> list[_Candidate]:
+    w = _words()
+    text = folded.text
+    found = _explicit(folded, published)
+    for hit in find_phrases(text, w.relative, strict_article=True):
+        date = published + dt.timedelta(days=int(hit.label)) if published else None
+        found.append(_Candidate(hit.start, hit.end, _RELATIVE, date))
+    for hit in find_phrases(text, w.weekdays, strict_article=True):
+        date = _weekday(folded, hit.start, hit.end, int(hit.label), published)
+        found.append(_Candidate(hit.start, hit.end, _RELATIVE - 1, date))
+    for hit in find_phrases(text, w.periods, strict_article=True):
+        found.append(_Candidate(hit.start, hit.end, _PERIOD, published))
+    for hit in find_phrases(text, w.vague, strict_article=True):
+        found.append(_Candidate(hit.start, hit.end, _VAGUE, None))
+    # an expression inside a longer one ('اليوم' in 'فجر اليوم' is already one phrase; '24' in a date)
+    return [
+        c
+        for c in found
+        if not any(o is not c and o.start <= c.start and c.end <= o.end and o.rank >= c.rank for o in found)
+    ]
+
+
+def find_time(text: str, published: dt.date | None) -> TimeRef | None:
+    """The most specific time expression in ``text``, resolved against ``published`` where relative."""
+    folded = fold(text)
+    found = _candidates(folded, published)
+    if not found:
+        return None
+    best = max(found, key=lambda c: (c.rank, c.date is not None, -c.start))
+    start, end = best.start, best.end
+    for other in sorted(found, key=lambda c: c.start):
+        if other.rank >= _RELATIVE - 1 and _JOIN.match(folded.text[end : other.start]) and other.start >= end:
+            end = other.end
+    for other in sorted(found, key=lambda c: -c.start):
+        if other.rank >= _RELATIVE - 1 and other.end <= start and _JOIN.match(folded.text[other.end : start]):
+            start = other.start
+    o_start, o_end = folded.span(start, end)
+    return TimeRef(text[o_start:o_end], best.date)
