@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from verify.places import Gazetteer
 from verify.records import Casualties, Entity, Facets, Outcome, TimeRef, Weapon
 from verify.sources import SourceRegistry
 from verify.text.arabic import has_arabic
+from verify.text.numbers import load_lexicon
 from verify.text.split import split_sentences
 
 PUBLISHED = dt.date(2023, 11, 9)
+Extract = Callable[[str], Facets]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,7 @@ def places() -> Gazetteer:
 
 
 @pytest.fixture(scope="module")
-def facets(registry: SourceRegistry, places: Gazetteer):  # type: ignore[no-untyped-def]
+def facets(registry: SourceRegistry, places: Gazetteer) -> Extract:
     def run(text: str) -> Facets:
         lang = "ar" if has_arabic(text) else "en"
         return extract_facets(text, lang=lang, published=PUBLISHED, registry=registry, places=places)
@@ -76,7 +79,7 @@ def facets(registry: SourceRegistry, places: Gazetteer):  # type: ignore[no-unty
         ("اندلعت اشتباكات بين الطرفين", Weapon.GUNFIRE, "multiple"),
     ],
 )
-def test_weapon_and_count(facets, text: str, weapon: Weapon, count: object) -> None:  # type: ignore[no-untyped-def]
+def test_weapon_and_count(facets: Extract, text: str, weapon: Weapon, count: object) -> None:
     found = facets(text)
     assert (found.weapon, found.count) == (weapon, count)
 
@@ -90,7 +93,7 @@ def test_weapon_and_count(facets, text: str, weapon: Weapon, count: object) -> N
         ("The militia carried out three attacks with rockets.", Weapon.ROCKET, 3),
     ],
 )
-def test_counted_attacks_give_the_count(facets, text: str, weapon: Weapon, count: int) -> None:  # type: ignore[no-untyped-def]
+def test_counted_attacks_give_the_count(facets: Extract, text: str, weapon: Weapon, count: int) -> None:
     found = facets(text)
     assert (found.weapon, found.count) == (weapon, count)
 
@@ -118,7 +121,7 @@ def test_counted_attacks_give_the_count(facets, text: str, weapon: Weapon, count
         ("قصف صاروخي لم تسفر عن أضرار", Outcome.NO_DAMAGE),
     ],
 )
-def test_outcome(facets, text: str, outcome: Outcome) -> None:  # type: ignore[no-untyped-def]
+def test_outcome(facets: Extract, text: str, outcome: Outcome) -> None:
     assert facets(text).outcome == outcome
 
 
@@ -140,7 +143,7 @@ def test_outcome(facets, text: str, outcome: Outcome) -> None:  # type: ignore[n
         ("No soldiers were injured in the rocket attack.", Casualties(None, None, True)),
     ],
 )
-def test_casualties(facets, text: str, casualties: Casualties) -> None:  # type: ignore[no-untyped-def]
+def test_casualties(facets: Extract, text: str, casualties: Casualties) -> None:
     assert facets(text).casualties == casualties
 
 
@@ -148,65 +151,76 @@ def test_casualties(facets, text: str, casualties: Casualties) -> None:  # type:
     "text",
     ["Militants fired three rockets at the base.", "حققت المسيرة إصابة مباشرة في القاعدة"],
 )
-def test_casualties_not_mentioned_is_none(facets, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_casualties_not_mentioned_is_none(facets: Extract, text: str) -> None:
     assert facets(text).casualties is None
 
 
-def test_weapon_count_is_not_read_as_a_toll(facets) -> None:  # type: ignore[no-untyped-def]
+def test_weapon_count_is_not_read_as_a_toll(facets: Extract) -> None:
     found = facets("Two rockets killed a civilian.")
     assert (found.count, found.casualties) == (2, Casualties(1, None))
 
 
-def test_named_target_and_its_container(facets) -> None:  # type: ignore[no-untyped-def]
+def test_named_target_and_its_container(facets: Extract) -> None:
     found = facets("Iran-backed militants fired two rockets at Ain al-Asad air base in Anbar on Tuesday.")
-    assert found.target == Entity("Ain al-Asad air base", "ain_al_asad")
-    assert found.location == Entity("Anbar", "anbar_gov")
-    assert found.actor == Entity("Iran-backed militants", "iran_backed_groups")
+    assert found.target == Entity("Ain al-Asad air base", "Ain al-Asad air base")
+    assert found.location == Entity("Anbar", "Anbar governorate")
+    assert found.actor == Entity("Iran-backed militants", "Iran-backed groups")
     assert found.time == TimeRef("Tuesday", dt.date(2023, 11, 7))
 
 
-def test_location_defaults_to_the_targets_parent(facets) -> None:  # type: ignore[no-untyped-def]
+def test_location_defaults_to_the_targets_parent(facets: Extract) -> None:
     ar = facets("أطلقت فصائل مسلحة صاروخا على قاعدة حرير")
-    assert ar.target == Entity("قاعدة حرير", "harir")
-    assert ar.location == Entity("أربيل", "erbil_gov")
+    assert ar.target == Entity("قاعدة حرير", "Harir air base")
+    assert ar.location == Entity("أربيل", "Erbil governorate")
     en = facets("A drone targeted Harir air base.")
-    assert en.location == Entity("Erbil governorate", "erbil_gov")
+    assert en.location == Entity("Erbil governorate", "Erbil governorate")
 
 
-def test_first_of_two_targets_is_kept(facets) -> None:  # type: ignore[no-untyped-def]
+def test_first_of_two_targets_is_kept(facets: Extract) -> None:
     found = facets("شنت الجماعة هجومين بطائرات مسيرة استهدف أحدهما قاعدة الشدادي والآخر مطار أربيل")
-    assert (found.target, found.count, found.weapon) == (Entity("قاعدة الشدادي", "shaddadi"), 2, Weapon.DRONE)
+    assert (found.target, found.count, found.weapon) == (Entity("قاعدة الشدادي", "al-Shaddadi"), 2, Weapon.DRONE)
 
 
-def test_generic_target_without_a_named_place(facets) -> None:  # type: ignore[no-untyped-def]
+def test_generic_target_without_a_named_place(facets: Extract) -> None:
     found = facets("قصفت الفصائل القاعدة الأميركية في سوريا بالصواريخ")
     assert found.target == Entity("القاعدة الأميركية")
-    assert found.location == Entity("سوريا", "syria")
+    assert found.location == Entity("سوريا", "Syria")
     assert facets("Rockets targeted US forces in eastern Syria.").target == Entity("US forces")
 
 
-def test_actor_is_the_attacker_not_the_reporter(facets) -> None:  # type: ignore[no-untyped-def]
+def test_actor_is_the_attacker_not_the_reporter(facets: Extract) -> None:
     found = facets("قال المرصد السوري إن طيران التحالف استهدف مواقع في البوكمال")
-    assert found.actor is not None and found.actor.canonical == "us_coalition"
-    assert found.location == Entity("البوكمال", "abu_kamal")
+    assert found.actor is not None and found.actor.canonical == "US-led coalition"
+    assert found.location == Entity("البوكمال", "Abu Kamal")
     en = facets("Kataib Hezbollah said it launched a drone at Erbil airport, the Pentagon said.")
-    assert en.actor == Entity("Kataib Hezbollah", "kataib_hezbollah")
+    assert en.actor == Entity("Kataib Hezbollah", "Kataib Hezbollah")
+    reported = facets("The monitor said coalition aircraft struck positions in Abu Kamal.")
+    assert reported.actor == Entity("coalition aircraft")
 
 
-def test_place_inside_a_group_name_is_not_the_location(facets) -> None:  # type: ignore[no-untyped-def]
+def test_lexicon_uses_the_contract_values() -> None:
+    lex = load_lexicon()
+    assert set(lex["weapons"]) <= {w.value for w in Weapon}
+    assert set(lex["outcomes"]["_order"]) == {o.value for o in Outcome}
+    assert {k for k in lex["outcomes"] if not k.startswith("_")} == {o.value for o in Outcome}
+
+
+def test_place_inside_a_group_name_is_not_the_location(facets: Extract) -> None:
     found = facets("أطلقت مجموعات مدعومة من إيران صاروخا على حقل العمر")
-    assert found.actor == Entity("مجموعات مدعومة من إيران", "iran_backed_groups")
-    assert found.location is not None and found.location.canonical != "iran"
+    assert found.actor == Entity("مجموعات مدعومة من إيران", "Iran-backed groups")
+    assert found.location is not None and found.location.canonical != "Iran"
 
 
-def test_background_clause_lends_nothing(facets) -> None:  # type: ignore[no-untyped-def]
+def test_background_clause_lends_nothing(facets: Extract) -> None:
     found = facets("قصفت الفصائل قاعدة التنف بصاروخين ردا على الغارات التي قتلت 30 شخصا في غزة")
     assert (found.weapon, found.count, found.casualties) == (Weapon.ROCKET, 2, None)
-    assert found.location == Entity("حمص", "homs_gov")
+    assert found.location == Entity("حمص", "Homs governorate")
 
 
-@pytest.mark.parametrize("text", ["The weather in Damascus was pleasant today.", "", "وقال المسؤول إن الاجتماع كان مثمرا"])
-def test_non_event_text_has_no_facets(facets, text: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "text", ["The weather in Damascus was pleasant today.", "", "وقال المسؤول إن الاجتماع كان مثمرا"]
+)
+def test_non_event_text_has_no_facets(facets: Extract, text: str) -> None:
     assert facets(text) == Facets()
 
 
@@ -217,22 +231,22 @@ def _seed_sentence(seed_path: Path, *words: str) -> str:
     raise AssertionError(f"no seed sentence with {words}")
 
 
-def test_seed_faction_claim(facets, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_seed_faction_claim(facets: Extract, seed_path: Path) -> None:
     found = facets(_seed_sentence(seed_path, "أعلنت", "بالصواريخ"))
     assert (found.weapon, found.count, found.outcome) == (Weapon.ROCKET, "multiple", Outcome.HIT)
-    assert found.target is not None and found.target.canonical == "conoco_field"
+    assert found.target is not None and found.target.canonical == "Conoco gas field"
     assert found.time is not None and found.time.date == PUBLISHED
 
 
-def test_seed_monitor_report(facets, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_seed_monitor_report(facets: Extract, seed_path: Path) -> None:
     found = facets(_seed_sentence(seed_path, "المرصد السوري", "صاروخا"))
     assert (found.weapon, found.count) == (Weapon.ROCKET, 1)
     assert found.casualties == Casualties(None, None, True)
-    assert found.actor is not None and found.actor.canonical == "iran_backed_groups"
+    assert found.actor is not None and found.actor.canonical == "Iran-backed groups"
 
 
-def test_seed_drone_claim(facets, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_seed_drone_claim(facets: Extract, seed_path: Path) -> None:
     found = facets(_seed_sentence(seed_path, "هجومين"))
     assert (found.weapon, found.count) == (Weapon.DRONE, 2)
-    assert found.actor is not None and found.actor.canonical == "kataib_hezbollah"
-    assert found.target is not None and found.target.canonical == "harir"
+    assert found.actor is not None and found.actor.canonical == "Kataib Hezbollah"
+    assert found.target is not None and found.target.canonical == "Harir air base"

@@ -260,14 +260,18 @@ def _must_differ(a: Claim, b: Claim) -> bool:
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(claim_facets, min_size=1, max_size=9), seed=st.integers(0, 2**16))
+@given(
+    rows=st.lists(claim_facets, min_size=1, max_size=9),
+    seed=st.integers(0, 2**16),
+    linkage=st.sampled_from(["complete", "average"]),
+)
 def test_clusters_partition_events_and_never_join_a_cannot_link_pair(
-    rows: list[tuple[Weapon | None, Entity | None, dt.date | None, str]], seed: int
+    rows: list[tuple[Weapon | None, Entity | None, dt.date | None, str]], seed: int, linkage: str
 ) -> None:
     claims = _build(rows)
     rng = np.random.default_rng(seed)
     vectors = (rng.normal(size=(len(claims), 8)) + 2.0).astype(np.float32)  # mostly similar texts
-    clusters = group(claims, vectors)
+    clusters = group(claims, vectors, config=MatchConfig(linkage=linkage))  # type: ignore[arg-type]
     assert sorted(i for cluster in clusters for i in cluster) == list(range(len(claims)))
     assert [c[0] for c in clusters] == sorted(c[0] for c in clusters)
     for cluster in clusters:

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
@@ -147,7 +146,9 @@ def _forms(tokens: Sequence[str]) -> set[str]:
 
 
 def _antonym_hits(a: set[str], b: set[str]) -> int:
-    return sum(1 for x, y in _antonyms() if (x in a and y in b and y not in a) or (y in a and x in b and x not in a))
+    return sum(
+        1 for x, y in _antonyms() if (x in a and y in b and y not in a) or (y in a and x in b and x not in a)
+    )
 
 
 def _text_features(claim: str, evidence: str) -> list[float]:
@@ -246,9 +247,7 @@ def featurize(
 class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Scaled logistic regression, calibrated by ``CalibratedClassifierCV`` over seeded folds."""
 
-    def __init__(
-        self, C: float = 0.5, method: str = "sigmoid", cv: int = 5, random_state: int = 0
-    ) -> None:
+    def __init__(self, C: float = 0.5, method: str = "sigmoid", cv: int = 5, random_state: int = 0) -> None:
         self.C = C
         self.method = method
         self.cv = cv

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verify.places import Gazetteer
 from verify.records import Casualties, Count, Entity, Facets, Outcome, SourceType, Weapon
@@ -161,8 +161,9 @@ def _weapon_and_count(
         return None, attack_count
     weapon = weapons[0].label
     counts = [_count(h, numbers, text) for h in weapons if h.label == weapon]
-    explicit = [c for c, is_explicit in counts if is_explicit]  # 'طائرات حربية ... غارتين': the dual counts
-    return Weapon(weapon), next(iter(explicit), next((c for c, _ in counts if c is not None), attack_count))
+    stated = [c for c, is_explicit in counts if is_explicit]  # 'طائرات حربية ... غارتين': the dual counts
+    implied = [c for c, _ in counts if c is not None]
+    return Weapon(weapon), (stated or implied or [attack_count])[0]
 
 
 # -- outcome and casualties ---------------------------------------------------------------------
@@ -251,8 +252,9 @@ def _actor(
     agents = [h.end for h in _find(text, "passive")]
     scored = []
     for start, end, source_id, preposition in found:
-        prev = _words_before(text, start, 1)
-        if preposition or (prev and (prev[0] in _words("reporting") or prev[0] in _words("markers"))):
+        prev = _words_before(text, start, 2)
+        reporter = bool(prev) and (prev[-1] in _words("reporting") or " ".join(prev) in _words("reporting"))
+        if preposition or reporter or (prev and prev[-1] in _words("markers")):
             continue  # the reporter, or an object or place ('on US forces', 'لمجموعات')
         if anchor is None:
             distance = start
@@ -364,4 +366,18 @@ def extract_facets(
     facets = _extract(masked, lang, published, registry, places)
     if facets == Facets() and masked != text:
         facets = _extract(text, lang, published, registry, places)
-    return facets
+    return _named(facets, registry, places)
+
+
+def _named(facets: Facets, registry: SourceRegistry, places: Gazetteer) -> Facets:
+    """Registry and gazetteer ids replaced by their canonical names, as the contract has them."""
+
+    def place(entity: Entity | None) -> Entity | None:
+        if entity is None or entity.canonical is None:
+            return entity
+        return Entity(entity.text, places.get(entity.canonical).name)
+
+    actor = facets.actor
+    if actor is not None and actor.canonical is not None:
+        actor = Entity(actor.text, registry.get(actor.canonical).name)
+    return replace(facets, actor=actor, target=place(facets.target), location=place(facets.location))

@@ -171,7 +171,10 @@ class PairJudge:
     def _prepare_chunk(
         self, offset: int, claims: Sequence[str], evidences: Sequence[str]
     ) -> tuple[list[PairInput], list[tuple[str, ...]], Matrix]:
-        candidates = [candidate_sentences(c, e, max(PREFILTER, self.top_k)) for c, e in zip(claims, evidences, strict=True)]
+        candidates = [
+            candidate_sentences(c, e, max(PREFILTER, self.top_k))
+            for c, e in zip(claims, evidences, strict=True)
+        ]
         flat = [s for group in candidates for s in group]
         vectors = self.embedder.encode([*claims, *flat])
         claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]

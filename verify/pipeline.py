@@ -103,12 +103,6 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     return resolve_in_document(claims, own.source)
 
 
-def _entity_key(entity: Entity | None) -> str | None:
-    if entity is None:
-        return None
-    return entity.canonical or entity.text
-
-
 def cross_reference(
     claims: Sequence[Claim],
     vectors: np.ndarray,
@@ -116,13 +110,33 @@ def cross_reference(
     config: MatchConfig | None = None,
 ) -> list[Incident]:
     """Group event claims into incidents, judge the party claims and grade each incident."""
-    registry = knowledge.registry
-    clusters = group_incidents(claims, vectors, similarity=entity_similarity, config=config or MatchConfig())
+    registry, places = knowledge.registry, knowledge.places
+
+    def actor_side(actor: Entity) -> str | None:
+        source = registry.lookup(actor.canonical or actor.text)
+        return source.side if source is not None else None
+
+    def related_places(a: str, b: str) -> bool:
+        place_a, place_b = places.lookup(a), places.lookup(b)
+        return place_a is not None and place_b is not None and places.related(place_a.id, place_b.id)
+
+    def similarity(a: str, b: str) -> float:
+        # A base and the province that holds it name the same place at two scales.
+        return 1.0 if related_places(a, b) else entity_similarity(a, b)
+
+    clusters = group_incidents(
+        claims,
+        vectors,
+        similarity=entity_similarity,
+        config=config or MatchConfig(),
+        actor_side=actor_side,
+        related_places=related_places,
+    )
     incidents = []
     for members in clusters:
         group = [claims[i] for i in members]
-        findings = judge_incident(group, opposing=registry.opposing, similarity=entity_similarity)
-        grade, rule = grade_incident(group, findings)
+        findings = judge_incident(group, opposing=registry.opposing, similarity=similarity)
+        grade, rule = grade_incident(group, findings, opposing=registry.opposing)
         ids = tuple(c.id for c in group)
         incidents.append(
             Incident(

@@ -23,7 +23,6 @@ _CHAR_MAP = str.maketrans(
         "گ": "ك",
         "ک": "ك",
         "ی": "ي",
-        "ی": "ي",
         # Eastern Arabic and Persian digits to ASCII
         **{chr(0x0660 + i): str(i) for i in range(10)},
         **{chr(0x06F0 + i): str(i) for i in range(10)},

@@ -20,8 +20,11 @@ class Span:
 
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen lt col maj capt sgt adm st jr sr vs etc no inc corp co u.s u.k u.n e.g i.e"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    {
+        *("mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "st", "jr", "sr"),
+        *("vs", "etc", "no", "inc", "corp", "co", "u.s", "u.k", "u.n", "e.g", "i.e"),
+        *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    }
 )
 _OPEN_QUOTES = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _MAX_QUOTE = 600
@@ -43,7 +46,7 @@ def _sentence_ends(text: str) -> list[int]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _OPEN_QUOTES and ch != '"' or (ch == '"' and (i == 0 or not text[i - 1].isalnum())):
+        if (ch in _OPEN_QUOTES and ch != '"') or (ch == '"' and (i == 0 or not text[i - 1].isalnum())):
             close = text.find(_OPEN_QUOTES[ch], i + 1, i + 1 + _MAX_QUOTE)
             newline = text.find("\n", i + 1, close if close != -1 else i + 1)
             if close != -1 and newline == -1:
