@@ -178,7 +178,11 @@ def test_location_defaults_to_the_targets_parent(facets: Extract) -> None:
 
 def test_first_of_two_targets_is_kept(facets: Extract) -> None:
     found = facets("شنت الجماعة هجومين بطائرات مسيرة استهدف أحدهما قاعدة الشدادي والآخر مطار أربيل")
-    assert (found.target, found.count, found.weapon) == (Entity("قاعدة الشدادي", "al-Shaddadi"), 2, Weapon.DRONE)
+    assert (found.target, found.count, found.weapon) == (
+        Entity("قاعدة الشدادي", "al-Shaddadi"),
+        2,
+        Weapon.DRONE,
+    )
 
 
 def test_generic_target_without_a_named_place(facets: Extract) -> None:

@@ -100,7 +100,11 @@ def test_both_documents_in_one_jsonl(
     path = tmp_path / "both.jsonl"
     rows = [
         {"text": seed_path.read_text(encoding="utf-8"), "lang": "ar"},
-        {"text": english_path.read_text(encoding="utf-8"), "source": "Example Wire", "published": "2023-11-23"},
+        {
+            "text": english_path.read_text(encoding="utf-8"),
+            "source": "Example Wire",
+            "published": "2023-11-23",
+        },
     ]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     read = _read([path], knowledge)

@@ -58,6 +58,8 @@ class AttributedSpan:
     text: str
     attribution: Attribution
     kind: ClaimKind
+    self_claim: bool = False
+    """The speaker speaks of its own action ("أعلنت الفصائل أنها قصفت", "the group said it fired")."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Cues:
     event_verbs: frozenset[str]
     event_nouns: frozenset[str]
     speaker_follows: frozenset[str]
+    self_reference: frozenset[str]
     intent: frozenset[str]
     opinion: tuple[tuple[str, ...], ...]
     motive: tuple[tuple[str, ...], ...]
@@ -109,6 +112,7 @@ def load_cues() -> Cues:
         event_verbs=_words(raw["event_verbs"]),
         event_nouns=_words(raw["event_nouns"]),
         speaker_follows=_words(raw["speaker_follows"]),
+        self_reference=_words(raw["self_reference"]),
         intent=_words(raw["intent_cues"]) | {p[0] for p in _phrases(raw["intent_cues"])},
         opinion=_phrases(raw["opinion_cues"]),
         motive=_phrases(raw["motive_cues"]),
@@ -179,6 +183,7 @@ class _Speakers:
         self.cues = cues
         self.last_speaker: Attribution | None = None
         self.last_group: Source | None = None
+        self.self_claim = False
 
     def attribute(self, text: str, offset: int) -> Attribution | None:
         tokens = _tokens(text, offset)
@@ -186,9 +191,11 @@ class _Speakers:
         arabic = has_arabic(text)
         cue_positions = [i for i, t in enumerate(tokens) if _in(t.key, self.cues.reporting)]
         found: Attribution | None = None
+        self.self_claim = False
         for i in cue_positions:
             found = self._speaker_at(tokens, i, mentions, offset, arabic)
             if found:
+                self.self_claim = any(t.key in self.cues.self_reference for t in tokens[i + 1 : i + 12])
                 break
         if found is None and cue_positions:
             found = self._unnamed(tokens, cue_positions[0], arabic, text, offset)
@@ -284,6 +291,10 @@ def attribute(document: Document, registry: Registry, cues: Cues | None = None) 
     speakers = _Speakers(registry, cues)
     spans = []
     for span in split_clauses(document.text):
-        who = speakers.attribute(span.text, span.start) or own
-        spans.append(AttributedSpan(span.start, span.end, span.text, who, classify_kind(span.text, cues)))
+        who = speakers.attribute(span.text, span.start)
+        kind = classify_kind(span.text, cues)
+        if who is None:
+            spans.append(AttributedSpan(span.start, span.end, span.text, own, kind))
+        else:
+            spans.append(AttributedSpan(span.start, span.end, span.text, who, kind, speakers.self_claim))
     return spans

@@ -47,21 +47,44 @@ def _inherit(later: Facets, earlier: Facets) -> Facets:
     return replace(later, **filled) if filled else later  # type: ignore[arg-type]
 
 
-def resolve_in_document(claims: Sequence[Claim], own_source: str | None = None) -> list[Claim]:
-    """Claims of one document, later event claims completed from earlier ones by the same source.
+def _unplaced(facets: Facets) -> bool:
+    return facets.target is None and facets.location is None and facets.time is None
 
-    Claims in the document's own voice (``own_source``) are left alone: headlines and
-    sub-headlines of one page often speak of different attacks.
+
+def resolve_in_document(claims: Sequence[Claim], outlet: str | None = None) -> list[Claim]:
+    """Claims of one document, later event claims completed from earlier ones.
+
+    Two readings, both limited to claims that name nothing conflicting:
+
+    - a claim by the same source as an earlier one takes the facets it leaves out; claims in the
+      voice of an outlet (``outlet``: the document's own source when it is a news outlet or
+      unknown) are excluded, since headlines and sub-headlines of one page often speak of
+      different attacks;
+    - a claim by anyone that names no target, place or time ("a U.S. official said both drones
+      were shot down") is about the attack just described, and takes its target, place and time.
     """
     resolved: list[Claim] = []
     last_by_source: dict[str, Claim] = {}
+    last_event: Claim | None = None
     for claim in claims:
-        if claim.kind != ClaimKind.EVENT or claim.source == own_source:
+        if claim.kind != ClaimKind.EVENT:
             resolved.append(claim)
             continue
         earlier = last_by_source.get(claim.source)
-        if earlier is not None and not _conflicts(claim.facets, earlier.facets):
+        if claim.source != outlet and earlier is not None and not _conflicts(claim.facets, earlier.facets):
             claim = replace(claim, facets=_inherit(claim.facets, earlier.facets))
+        elif (
+            last_event is not None
+            and _unplaced(claim.facets)
+            and not _conflicts(claim.facets, last_event.facets)
+        ):
+            scene = Facets(
+                target=last_event.facets.target,
+                location=last_event.facets.location,
+                time=last_event.facets.time,
+            )
+            claim = replace(claim, facets=_inherit(claim.facets, scene))
         last_by_source[claim.source] = claim
+        last_event = claim
         resolved.append(claim)
     return resolved

@@ -71,6 +71,7 @@ def _words(key: str) -> frozenset[str]:
     cas = lex["casualties"]
     table = {"negations": cas["negations"], "gap": cas["gap_words"], "ambiguous": cas["ambiguous_injured"]}
     table |= {"markers": lex["object_markers"], "reporting": lex["reporting_verbs"]}
+    table |= {"reporting_after": lex["reporting_verbs_after"]}
     return frozenset(fold_key(w) for w in table[key])
 
 
@@ -169,8 +170,10 @@ def _weapon_and_count(
 # -- outcome and casualties ---------------------------------------------------------------------
 
 
-def _negated(text: str, at: int) -> bool:
-    return any(w in _words("negations") for w in _words_before(text, at, 3))
+def _negated(text: str, at: int, reach: int = 3) -> bool:
+    """A negation among the ``reach`` words before ``at``, within the same clause."""
+    before = re.split(r"[.,،;؛:]", text[max(0, at - 80) : at])[-1]
+    return any(w in _words("negations") for w in fold_key(before).split()[-reach:])
 
 
 def _outcome(hits: list[_Hit], text: str) -> Outcome | None:
@@ -211,7 +214,8 @@ def _casualties(
     for cue in _find(text, "cues"):
         if _overlaps(cue, [*nones, *outcomes]):
             continue
-        if _negated(text, cue.start):
+        # "دون ورود معلومات عن سقوط قتلى": the negation may stand a few words before the cue.
+        if _negated(text, cue.start, reach=6):
             none_reported = True
             continue
         value = _toll(cue, numbers, used, text)
@@ -254,6 +258,13 @@ def _actor(
     for start, end, source_id, preposition in found:
         prev = _words_before(text, start, 2)
         reporter = bool(prev) and (prev[-1] in _words("reporting") or " ".join(prev) in _words("reporting"))
+        # 'CENTCOM said ...' names the reporter; 'the group said it fired ...' names the attacker.
+        following = [w for w in fold_key(text[end : end + 40]).split()[:3] if w != "that"]
+        reporter = reporter or (
+            bool(following)
+            and following[0] in _words("reporting_after")
+            and following[1:2] not in (["it"], ["they"], ["we"])
+        )
         if preposition or reporter or (prev and prev[-1] in _words("markers")):
             continue  # the reporter, or an object or place ('on US forces', 'لمجموعات')
         if anchor is None:

@@ -401,7 +401,7 @@ def explain(claim: Claim, evidence: Claim, f: PairFeatures, relation: Relation) 
         )
     if f.silent_on_key:
         key = Facets(outcome=claim.facets.outcome, casualties=claim.facets.casualties)
-        return f"{e} reports the attack but says nothing of the {_summary(key)} that {c} claims."
+        return f"{e} reports the attack but says nothing of {_summary(key)}, which {c} claims."
     if relation is Relation.CORROBORATES:
         return f"{e} reports {_summary(evidence.facets)}, as {c} claims."
     return f"{e} reports {_summary(evidence.facets)}; {c} claims {_summary(claim.facets)}."

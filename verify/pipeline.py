@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.attribution import attribute, document_attribution
+from verify.attribution import AttributedSpan, attribute, document_attribution
 from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.facets import extract_facets
@@ -22,7 +22,7 @@ from verify.ingest import load_documents
 from verify.judge import judge_incident
 from verify.match import MatchConfig, group_incidents, incident_title
 from verify.places import Gazetteer
-from verify.records import Claim, ClaimKind, Document, Entity, Incident, Report, SourceType
+from verify.records import Claim, ClaimKind, Document, Entity, Facets, Incident, Outcome, Report, SourceType
 from verify.sources import SourceRegistry, entity_similarity
 from verify.text.arabic import has_arabic
 
@@ -69,6 +69,17 @@ def type_documents(documents: Sequence[Document], knowledge: Knowledge) -> list[
     return typed
 
 
+def _claims_own_attack(span: AttributedSpan, facets: Facets, knowledge: Knowledge) -> bool:
+    """A party speaking of its own strike ("the group said it fired") is the attacker."""
+    return (
+        span.self_claim
+        and facets.actor is None
+        and span.attribution.source_type == SourceType.PARTY
+        and facets.outcome not in (Outcome.INTERCEPTED, Outcome.MISSED)
+        and knowledge.registry.lookup(span.attribution.source) is not None
+    )
+
+
 def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     """Attributed claims of one document, with facets for events."""
     claims = []
@@ -85,6 +96,8 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
                 places=knowledge.places,
             )
         who = span.attribution
+        if facets is not None and _claims_own_attack(span, facets, knowledge):
+            facets = replace(facets, actor=Entity(who.speaker or who.source, who.source))
         claim = Claim(
             id="c-" + _digest(document.id, span.start, span.end),
             document_id=document.id,
@@ -100,7 +113,8 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
             published=document.published,
         )
         claims.append(replace(claim, facets=facets) if facets is not None else claim)
-    return resolve_in_document(claims, own.source)
+    outlet = own.source if own.source_type in (SourceType.MEDIA, SourceType.UNKNOWN) else None
+    return resolve_in_document(claims, outlet)
 
 
 def cross_reference(
