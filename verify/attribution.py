@@ -123,9 +123,14 @@ def _tokens(text: str, offset: int = 0) -> list[_Token]:
     return [_Token(m.start() + offset, m.end() + offset, _key(m.group())) for m in _TOKEN.finditer(text)]
 
 
+_CLITICS = ("وبال", "فبال", "وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+
+
 def _in(key: str, words: frozenset[str]) -> bool:
-    """Word membership allowing one attached Arabic conjunction (و, ف)."""
-    return key in words or (len(key) > 2 and key[0] in "وف" and key[1:] in words)
+    """Word membership allowing attached Arabic conjunctions, prepositions and the article."""
+    if key in words:
+        return True
+    return any(key.startswith(c) and len(key) - len(c) > 2 and key[len(c) :] in words for c in _CLITICS)
 
 
 def _has_phrase(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:

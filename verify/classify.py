@@ -34,10 +34,8 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -50,7 +48,7 @@ Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 48
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -92,10 +90,32 @@ FEATURE_NAMES: tuple[str, ...] = (
     "entities_shared",
     "entities_claim_only",
     "entities_evidence_only",
+    "changed_cosine",
+    "claim_changed_vs_evidence",
+    "evidence_changed_vs_claim",
+    "claim_unchanged",
+    "evidence_unchanged",
     "rationale_score",
     "rationale_sentences_log",
     "length_ratio_log",
 )
+
+
+@dataclass(frozen=True)
+class PairVectors:
+    """Unit vectors per pair: both texts, and the words each has that the other lacks."""
+
+    claim: npt.NDArray[np.float32]
+    evidence: npt.NDArray[np.float32]
+    claim_changed: npt.NDArray[np.float32]
+    evidence_changed: npt.NDArray[np.float32]
+
+
+def changed_words(claim: str, evidence: str) -> tuple[str, str]:
+    """The words only the claim has and those only the evidence has: what a rewrite changed."""
+    a, b = normalize_key(claim).split(), normalize_key(evidence).split()
+    sa, sb = set(a), set(b)
+    return " ".join(w for w in a if w not in sb), " ".join(w for w in b if w not in sa)
 
 
 @dataclass(frozen=True)
@@ -213,6 +233,11 @@ def pair_row(pair: PairInput, cosine: float, entities: EntityFinder | None = Non
         float(len(ea & eb)),
         float(len(ea - eb)),
         float(len(eb - ea)),
+        0.0,  # changed-word cosines: filled in by featurize, which holds the vectors
+        0.0,
+        0.0,
+        0.0,
+        0.0,
         pair.rationale_score,
         float(np.log1p(pair.rationale_sentences)),
         float(np.log(lb / la)),
@@ -226,20 +251,27 @@ def _projection(dim: int, out: int) -> Matrix:
     return rng.standard_normal((dim, out)) / np.sqrt(out)
 
 
+def _rowdot(a: Matrix, b: Matrix) -> Matrix:
+    result: Matrix = np.einsum("ij,ij->i", a, b)
+    return result
+
+
 def featurize(
-    pairs: Sequence[PairInput],
-    claim_vectors: npt.NDArray[np.float32],
-    evidence_vectors: npt.NDArray[np.float32],
-    *,
-    entities: EntityFinder | None = None,
+    pairs: Sequence[PairInput], vectors: PairVectors, *, entities: EntityFinder | None = None
 ) -> Matrix:
     """The feature matrix of ``pairs``: hand features, then projected ``|u-v|`` and ``u*v``."""
-    u = np.asarray(claim_vectors, dtype=np.float64)
-    v = np.asarray(evidence_vectors, dtype=np.float64)
     if len(pairs) == 0:
         return np.zeros((0, len(FEATURE_NAMES) + 2 * INTERACTION_DIM))
-    cosines = np.einsum("ij,ij->i", u, v)
+    u, v = vectors.claim.astype(np.float64), vectors.evidence.astype(np.float64)
+    cu, cv = vectors.claim_changed.astype(np.float64), vectors.evidence_changed.astype(np.float64)
+    # Zero rows (nothing changed) give cosine 0; the *_unchanged flags tell that case apart.
+    changed = np.c_[_rowdot(cu, cv), _rowdot(cu, v), _rowdot(cv, u)]
+    cosines = _rowdot(u, v)
     hand = np.array([pair_row(p, float(c), entities) for p, c in zip(pairs, cosines, strict=True)])
+    at = FEATURE_NAMES.index("changed_cosine")
+    hand[:, at : at + 3] = changed
+    hand[:, at + 3] = ~np.any(cu, axis=1)
+    hand[:, at + 4] = ~np.any(cv, axis=1)
     proj = _projection(u.shape[1], INTERACTION_DIM)
     return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj])
 
@@ -260,9 +292,11 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit")
         smallest = int(min(np.sum(y_ == c) for c in self.classes_))
-        base = make_pipeline(
-            StandardScaler(),
-            LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000),
+        base = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            class_weight="balanced",
+            random_state=self.random_state,
         )
         folds = StratifiedKFold(max(2, min(self.cv, smallest)), shuffle=True, random_state=self.random_state)
         self.calibrated_ = CalibratedClassifierCV(base, method=self.method, cv=folds).fit(X_, y_)

@@ -23,7 +23,7 @@ from verify.text.timeexpr import find_time
 
 _TARGET_KINDS = ("base", "airport", "field")
 _AREA_RANK = {"city": 0, "region": 1, "country": 2, "sea": 3}
-_CLAUSE_END = re.compile(r"[،,.;؛:!?؟\n]")
+_CLAUSE_END = re.compile(r"[،,;؛:!?؟\n]|(?<![A-Z])\.")  # "U.S." does not end a clause
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def _toll(cue: _Hit, numbers: Sequence[NumberMention], used: set[int], text: str
     before = [m for m in numbers if m.end <= cue.start]
     if before and before[-1].start not in used:
         gap = text[before[-1].end : cue.start]
-        if len(gap.split()) <= 3 and not _CLAUSE_END.search(gap) and not re.search(r"\d", gap):
+        if len(gap.split()) <= 5 and not _CLAUSE_END.search(gap) and not re.search(r"\d", gap):
             used.add(before[-1].start)
             return before[-1].value
     window = text[cue.end : cue.end + 40]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.classify import JudgeModel, Matrix, PairInput, combine, featurize
+from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, changed_words, combine, featurize
 from verify.embed.base import Embedder
 from verify.errors import InputError
 from verify.judge import decide, pair_features
@@ -165,7 +165,7 @@ class PairJudge:
             blocks.append(chunk[2])
             if progress:
                 progress(f"prepared {stop}/{len(claims)} pairs")
-        X = np.vstack(blocks) if blocks else featurize([], np.zeros((0, 1)), np.zeros((0, 1)))
+        X = np.vstack(blocks) if blocks else np.zeros((0, 0))
         return Prepared(tuple(pairs), tuple(rationales), X)
 
     def _prepare_chunk(
@@ -178,7 +178,7 @@ class PairJudge:
         flat = [s for group in candidates for s in group]
         vectors = self.embedder.encode([*claims, *flat])
         claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]
-        pairs, rationales, evidence_vecs = [], [], []
+        pairs, rationales, evidence_vecs, changed = [], [], [], []
         at = 0
         for i, (claim, group) in enumerate(zip(claims, candidates, strict=True)):
             vecs = sent_vecs[at : at + len(group)]
@@ -191,12 +191,15 @@ class PairJudge:
             mean = vecs[picked].mean(axis=0)
             evidence_vecs.append(mean / (np.linalg.norm(mean) or 1.0))
             text = " ".join(chosen)
+            changed.extend(changed_words(claim, text))
             c = _claim(offset + i, claim, "claim", self.facets(claim, "ar" if has_arabic(claim) else "en"))
             e = _claim(offset + i, text, "evidence", self.facets(text, "ar" if has_arabic(text) else "en"))
             rules = pair_features(c, e, similarity=entity_similarity, opposing=False)
             pairs.append(PairInput(c, e, rules, score, len(chosen)))
             rationales.append(chosen)
-        X = featurize(pairs, claim_vecs, np.array(evidence_vecs), entities=self.entities)
+        deltas = self.embedder.encode(changed)
+        vectors = PairVectors(claim_vecs, np.array(evidence_vecs), deltas[0::2], deltas[1::2])
+        X = featurize(pairs, vectors, entities=self.entities)
         return pairs, rationales, X
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:

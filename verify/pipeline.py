@@ -80,6 +80,17 @@ def _claims_own_attack(span: AttributedSpan, facets: Facets, knowledge: Knowledg
     )
 
 
+def _defender_as_actor(span: AttributedSpan, facets: Facets, knowledge: Knowledge) -> bool:
+    """'The army said it intercepted a missile': the subject of an interception is the defender.
+
+    The defender is on the speaker's side; it is not the attacker the incident is about.
+    """
+    if facets.outcome != Outcome.INTERCEPTED or facets.actor is None or span.attribution.side is None:
+        return False
+    actor = knowledge.registry.lookup(facets.actor.canonical or facets.actor.text)
+    return actor is not None and actor.side == span.attribution.side
+
+
 def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     """Attributed claims of one document, with facets for events."""
     claims = []
@@ -98,6 +109,8 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
         who = span.attribution
         if facets is not None and _claims_own_attack(span, facets, knowledge):
             facets = replace(facets, actor=Entity(who.speaker or who.source, who.source))
+        elif facets is not None and _defender_as_actor(span, facets, knowledge):
+            facets = replace(facets, actor=None)
         claim = Claim(
             id="c-" + _digest(document.id, span.start, span.end),
             document_id=document.id,
