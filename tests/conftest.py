@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-SEED = ROOT.parent / "shared" / "seed" / "conoco_ar.txt"
+
+# ../shared beside the checkout, or where VERIFY_SHARED points (CI may check out elsewhere).
+_SHARED = [Path(p) for p in (os.environ.get("VERIFY_SHARED"), ROOT.parent / "shared", "/work/shared") if p]
+SHARED = next((p for p in _SHARED if (p / "seed").is_dir()), _SHARED[0])
+SEED = SHARED / "seed" / "conoco_ar.txt"
 
 
 @pytest.fixture(scope="session")
