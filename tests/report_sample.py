@@ -247,3 +247,99 @@ def sample_report() -> Report:
         Incident("i3", f"Drone {EVIL}", ("c8",), Grade.WEAK, f"no independent source {EVIL_IMG}", findings_c),
     )
     return Report((d1, d2, d3, d4, d5, d6, d7, d8), (c1, c2, c3, c4, c5, c6, c7, c8), incidents)
+
+
+_AR_PLACES = ("قاعدة الوادي", "مطار الشمال", "حقل النور", "جسر المدينة", "معبر التلال")
+_EN_PLACES = ("Wadi base", "North airport", "Nour field", "City bridge", "Hills crossing")
+_WEAPONS = (Weapon.ROCKET, Weapon.DRONE, Weapon.MISSILE, Weapon.ARTILLERY, Weapon.AIRSTRIKE)
+
+
+def big_report(n: int = 500) -> Report:
+    """``n`` incidents of three claims and two findings each, Arabic and English, many sources."""
+    docs: list[Document] = []
+    claims: list[Claim] = []
+    incidents: list[Incident] = []
+    relations = (Relation.CORROBORATES, Relation.CONTRADICTS, Relation.OVERSTATES, Relation.PARTIAL)
+    for k in range(n):
+        place, en_place, weapon = _AR_PLACES[k % 5], _EN_PLACES[k % 5], _WEAPONS[k % 5]
+        count, killed = 2 + k % 7, (k % 11 if k % 3 == 0 else None)
+        party = f"فصيل رقم {k % 12}"
+        monitor = f"Monitor {k % 9}"
+        ar_text = (
+            f"وذكر بيان صادر عن {party} اليوم. وأعلن الفصيل أنه استهدف {place} بعدد {count} من الصواريخ "
+            f"في العملية رقم {k} وحقق إصابات مباشرة. وقال إن الهجمات ستستمر."
+        )
+        en_text = (
+            f"{monitor} said on Thursday that {count - 1} projectiles fell near {en_place} in incident {k}"
+            + (f", killing {killed} people" if killed else ", with no casualties reported")
+            + ". It gave no further detail."
+        )
+        ar2_text = f"وقالت شبكة الرصد {k % 4} إن مقذوفات سقطت قرب {place} دون أضرار في الحادثة {k}."
+        d_ar = Document(f"d{k}a", ar_text, party, SourceType.PARTY, f"side {k % 3}", DAY, "ar")
+        d_en = Document(
+            f"d{k}e", en_text, monitor, SourceType.INDEPENDENT, None, DAY, "en", f"https://example.org/{k}"
+        )
+        d_ar2 = Document(f"d{k}r", ar2_text, f"شبكة الرصد {k % 4}", SourceType.INDEPENDENT, None, DAY, "ar")
+        docs += [d_ar, d_en, d_ar2]
+        c_party = _claim(
+            f"c{k}a",
+            d_ar,
+            ar_text.split(". ")[1],
+            party,
+            SourceType.PARTY,
+            "ar",
+            Facets(weapon=weapon, count=count, target=Entity(place, en_place), outcome=Outcome.HIT),
+            side=f"side {k % 3}",
+        )
+        c_en = _claim(
+            f"c{k}e",
+            d_en,
+            en_text.split(". ")[0],
+            monitor,
+            SourceType.INDEPENDENT,
+            "en",
+            Facets(
+                weapon=weapon,
+                count=count - 1,
+                target=Entity(en_place, en_place),
+                casualties=Casualties(killed=killed) if killed else Casualties(none_reported=True),
+            ),
+        )
+        c_ar2 = _claim(
+            f"c{k}r",
+            d_ar2,
+            ar2_text[ar2_text.index("مقذوفات") :].rstrip("."),
+            d_ar2.source or "",
+            SourceType.INDEPENDENT,
+            "ar",
+            Facets(target=Entity(place, en_place), outcome=Outcome.NO_DAMAGE),
+        )
+        claims += [c_party, c_en, c_ar2]
+        rel = relations[k % 4]
+        findings = (
+            Finding(
+                f"f{k}a",
+                c_party.id,
+                c_en.id,
+                rel,
+                0.8,
+                f"{monitor} counts {count - 1}.",
+                (FacetDiff("count", count, count - 1),),
+            ),
+            Finding(
+                f"f{k}b",
+                c_party.id,
+                c_ar2.id,
+                Relation.CONTRADICTS,
+                0.7,
+                "No damage reported.",
+                (FacetDiff("outcome", Outcome.HIT, Outcome.NO_DAMAGE),),
+            ),
+        )
+        grade = (Grade.CONFIRMED, Grade.CONTESTED, Grade.FAIR, Grade.WEAK)[k % 4]
+        incidents.append(
+            Incident(
+                f"i{k}", f"Attack {k} on {en_place}", (c_party.id, c_en.id, c_ar2.id), grade, "rule", findings
+            )
+        )
+    return Report(tuple(docs), tuple(claims), tuple(incidents))

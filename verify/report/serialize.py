@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -24,6 +25,7 @@ from verify.records import (
     Review,
     TimeRef,
 )
+from verify.review import UnmatchedReview
 
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
 """Facet names in their contract order."""
@@ -123,11 +125,26 @@ def _incident(incident: Incident) -> dict[str, Any]:
     return out
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The whole report as the JSON-ready dict written to ``report.json``."""
+def unmatched_to_dict(item: UnmatchedReview) -> dict[str, Any]:
+    """A review that applies to nothing: its row as read, where it was read, and why."""
+    row = item.row
+    return {
+        "id": row.id,
+        **_review(row.review, row.key),
+        "origin": row.origin,
+        "reason": item.reason,
+    }
+
+
+def report_to_dict(report: Report, unmatched: Sequence[UnmatchedReview] = ()) -> dict[str, Any]:
+    """The whole report as the JSON-ready dict written to ``report.json``.
+
+    ``unmatched_reviews`` lists the reviews that applied to nothing (empty without reviews).
+    """
     return {
         "schema_version": report.schema_version,
         "documents": [_document(d) for d in report.documents],
         "claims": [claim_to_dict(c) for c in report.claims],
         "incidents": [_incident(i) for i in report.incidents],
+        "unmatched_reviews": [unmatched_to_dict(u) for u in unmatched],
     }

@@ -72,6 +72,10 @@ class ReviewView:
 
     value: str
     """The reviewed relation or grade."""
+    label: str
+    """The reviewed relation or grade for display."""
+    agrees: bool
+    """True when the reviewer kept the machine's value, False when the review overrules it."""
     reviewer: str
     """Who reviewed it, ``""`` when not given."""
     note: TextView
@@ -150,6 +154,8 @@ class FindingView:
     """The machine's relation (``corroborates``, ``contradicts``, ... ``unverified``)."""
     relation_label: str
     """The relation for display."""
+    decided: str
+    """The relation that counts: the reviewer's when reviewed, else the machine's."""
     confidence: str
     """The confidence as a percentage."""
     explanation: TextView
@@ -182,6 +188,20 @@ class IncidentView:
     """The machine's grade (``confirmed``, ``fair``, ``weak``, ``contested``, ``discounted``)."""
     grade_label: str
     """The grade for display."""
+    decided_grade: str
+    """The grade that counts: the reviewer's when reviewed, else the machine's."""
+    decided_grade_label: str
+    """``decided_grade`` for display."""
+    toll: str
+    """The highest casualty figures the incident's claims give (``"12 killed"``), ``""`` when none."""
+    contested: bool
+    """True when an independent source disputes a party claim (or the grade is contested)."""
+    filter_sources: str
+    """Space-separated option values (``s0 s3``) of the sources speaking in this incident."""
+    filter_sides: str
+    """Space-separated option values (``d1``) of the sides of those sources."""
+    filter_relations: str
+    """Space-separated relations (as decided) of the incident's findings."""
     grade_rule: TextView
     """The rule that produced the grade."""
     review: ReviewView | None
@@ -210,6 +230,54 @@ class SummaryView:
     """Party claims with at least one partially matching finding."""
     unverified: int
     """Party claims no independent evidence speaks to."""
+    casualty_incidents: int
+    """Incidents in which some claim reports people killed or injured."""
+    reviewed: int
+    """Findings and incidents a fact-checker has reviewed."""
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One choice of a filter menu."""
+
+    value: str
+    """The value the page's script matches against an incident's ``data-*`` attribute."""
+    label: TextView
+    """The choice for display."""
+    count: int
+    """How many incidents the choice matches."""
+
+
+@dataclass(frozen=True)
+class FiltersView:
+    """The choices of the filter bar, each listing only values present in the report."""
+
+    sources: tuple[OptionView, ...]
+    """Sources speaking in some incident, by name."""
+    sides: tuple[OptionView, ...]
+    """Sides of the conflict those sources belong to."""
+    grades: tuple[OptionView, ...]
+    """Grades (as decided), from confirmed to discounted."""
+
+
+@dataclass(frozen=True)
+class UnmatchedReviewView:
+    """A review from the reviews file that applies to nothing in this report."""
+
+    id: str
+    """The id the review names."""
+    key: str
+    """``relation`` or ``grade``."""
+    value: str
+    """The reviewed relation or grade."""
+    reviewer: str
+    """Who reviewed it, ``""`` when not given."""
+    note: TextView
+    """The reviewer's note."""
+    origin: str
+    """Where the review was read (``reviews.csv:3``)."""
+    reason: str
+    """Why it applies to nothing."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +291,13 @@ class ReportContext:
     summary: SummaryView
     """Counts for the top of the page."""
     incidents: tuple[IncidentView, ...]
-    """The incidents, in report order."""
+    """The incidents, most at stake first (casualty claims, then contested ones)."""
+    filters: FiltersView
+    """The choices of the filter bar."""
+    unmatched_reviews: tuple[UnmatchedReviewView, ...]
+    """Reviews that apply to nothing in this report (kept and shown, never dropped)."""
+    jsonld: Markup
+    """The ClaimReview JSON-LD, escaped for a ``<script type="application/ld+json">`` block."""
     script: Markup
     """The page's own small script (trusted template output, not data)."""
     csp: str
