@@ -157,3 +157,11 @@ def test_continuation_and_unregistered_speaker(knowledge: Knowledge) -> None:
     pentagon = knowledge.registry.lookup("Pentagon")
     assert pentagon is not None
     assert sources[2] == sources[3] == pentagon.name
+
+
+def test_passive_reporting_verb_names_no_speaker(knowledge: Knowledge) -> None:
+    text = "The Pentagon said two drones approached the base. Both were shot down and no damage was reported."
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    pentagon = knowledge.registry.lookup("Pentagon")
+    assert pentagon is not None
+    assert [c.source for c in claims] == [pentagon.name, "Example Wire"]

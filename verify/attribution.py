@@ -30,6 +30,8 @@ from verify.text.split import split_clauses
 UNKNOWN_PUBLISHER = "unknown publisher"
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640']+")
 _SPEAKER_WINDOW = 7
+# "no damage was reported" names no speaker: a passive reporting verb is not a cue.
+_PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being"})
 
 
 class MentionLike(Protocol):
@@ -194,7 +196,11 @@ class _Speakers:
         tokens = _tokens(text, offset)
         mentions = [m for m in self.registry.find_mentions(text)]
         arabic = has_arabic(text)
-        cue_positions = [i for i, t in enumerate(tokens) if _in(t.key, self.cues.reporting)]
+        cue_positions = [
+            i
+            for i, t in enumerate(tokens)
+            if _in(t.key, self.cues.reporting) and not (i and tokens[i - 1].key in _PASSIVE)
+        ]
         found: Attribution | None = None
         self.self_claim = False
         for i in cue_positions:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from verify.candidates import Item, candidate_pairs
 from verify.records import Claim, ClaimKind, Entity, Weapon
 from verify.text.arabic import has_arabic, normalize_key
 
@@ -239,7 +240,9 @@ class _Pairs:
     def score(self, cosine: float, a: _View, b: _View) -> float:
         """Cosine plus the bonuses of agreeing facets, capped at 1."""
         c = self.config
-        score = max(0.0, cosine)
+        # Rounded so that a pair exactly at the threshold (say cosine 0 plus 0.70 of bonuses)
+        # falls the same way whichever BLAS routine computed its cosine.
+        score = max(0.0, round(cosine, 9))
         if a.lang != b.lang and "und" not in (a.lang, b.lang):
             score += c.cross_language_bonus
         if self._places_match(a, b):
@@ -265,24 +268,30 @@ class _Pairs:
         return False
 
 
-def _components(n: int, linked: npt.NDArray[np.bool_]) -> list[list[int]]:
-    """Connected components of an adjacency matrix, each sorted, ordered by first member."""
-    parent = list(range(n))
+class _UnionFind:
+    """Connected components of the "close enough" graph, grown one edge at a time."""
 
-    def root(i: int) -> int:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def root(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    for i, j in zip(*np.nonzero(np.triu(linked, k=1)), strict=True):
-        ri, rj = root(int(i)), root(int(j))
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.root(i), self.root(j)
         if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def components(self) -> list[list[int]]:
+        """Each component sorted, ordered by first member."""
+        groups: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            groups.setdefault(self.root(i), []).append(i)
+        return sorted(groups.values(), key=lambda g: g[0])
 
 
 def _cluster(distance: npt.NDArray[np.float64], threshold: float, linkage: str) -> list[list[int]]:
@@ -325,34 +334,84 @@ def group_incidents(
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
         return [[i] for i in events]
+    # float64 as before candidate search, so that pairs at the threshold fall the same way.
     matrix = np.asarray(vectors, dtype=np.float64)[events]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = matrix / np.where(norms > 0, norms, 1.0)
-    cosine = matrix @ matrix.T
     pairs = _Pairs(similarity, config, related_places)
     views = [_view(claims[i], config) for i in events]
     sides = [_side(claims[i].facets.actor, actor_side) for i in events]
-    n = len(events)
-    distance = np.zeros((n, n), dtype=np.float64)
-    for a in range(n):
-        for b in range(a + 1, n):
-            if pairs.cannot_link(views[a], views[b], (sides[a], sides[b])):
-                d = _APART
-            else:
-                d = 1.0 - pairs.score(float(cosine[a, b]), views[a], views[b])
-            distance[a, b] = distance[b, a] = d
     threshold = 1.0 - config.min_score
+    links = _UnionFind(len(events))
+    scored: dict[tuple[int, int], float] = {}  # pairs that may link; all others are _APART
+    for first, second in candidate_pairs(
+        [_item(v) for v in views],
+        matrix.astype(np.float32),
+        window=config.date_window_days,
+        published_window=config.published_window_days,
+        floor=_cosine_floor(config),
+        same_place=lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+    ):
+        cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
+        for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
+            d = _distance(pairs, views, sides, a, b, cosine)
+            if d < _APART:
+                scored[(a, b)] = d
+            if d < threshold:
+                links.union(a, b)
     clusters: list[list[int]] = []
     # A pair at or above the threshold is never merged, so clustering each connected
-    # component of the "close enough" graph separately gives the same clusters, faster.
-    for component in _components(n, distance < threshold):
+    # component of the "close enough" graph separately gives the same clusters as
+    # clustering all claims at once.
+    for component in links.components():
         if len(component) == 1:
             clusters.append(component)
             continue
-        sub = distance[np.ix_(component, component)]
-        clusters.extend([component[k] for k in group] for group in _cluster(sub, threshold, config.linkage))
+        distance = _component_distances(component, scored)
+        clusters.extend(
+            [component[i] for i in group] for group in _cluster(distance, threshold, config.linkage)
+        )
     result = [[events[k] for k in group] for group in clusters]
     return sorted(result, key=lambda g: g[0])
+
+
+def _component_distances(
+    component: Sequence[int], scored: dict[tuple[int, int], float]
+) -> npt.NDArray[np.float64]:
+    """The distance matrix of one component: scored pairs as scored, the rest cannot link.
+
+    A pair candidate search did not propose is one whose dates rule it out (or, past the
+    exhaustive sizes, one the index did not find), so it is at ``_APART`` as every
+    cannot-link pair is: the matrix is the one all-pairs scoring would have built.
+    """
+    k = len(component)
+    distance = np.full((k, k), _APART, dtype=np.float64)
+    np.fill_diagonal(distance, 0.0)
+    for x in range(k):
+        for y in range(x + 1, k):
+            d = scored.get((component[x], component[y]))
+            if d is not None:
+                distance[x, y] = distance[y, x] = d
+    return distance
+
+
+def _distance(
+    pairs: _Pairs, views: Sequence[_View], sides: Sequence[str | None], a: int, b: int, cosine: float
+) -> float:
+    if pairs.cannot_link(views[a], views[b], (sides[a], sides[b])):
+        return _APART
+    return 1.0 - pairs.score(cosine, views[a], views[b])
+
+
+def _item(view: _View) -> Item:
+    places = tuple(name.key for name in (view.target, view.location) if name is not None)
+    return Item(date=view.date, published=view.published, places=places)
+
+
+def _cosine_floor(config: MatchConfig) -> float:
+    """The lowest cosine at which a pair with no place in common can reach ``min_score``."""
+    bonuses = config.cross_language_bonus + config.date_bonus + config.weapon_bonus + config.actor_bonus
+    return config.min_score - bonuses
 
 
 def _side(actor: Entity | None, actor_side: Callable[[Entity], str | None] | None) -> str | None:

@@ -178,6 +178,22 @@ def cross_reference(
     return incidents
 
 
+def embed_events(claims: Sequence[Claim], embedder: Embedder) -> np.ndarray:
+    """One row per claim; only event claims are compared, so only they are embedded (once per text).
+
+    Rows of other claims are zero. Wire copy repeats the same sentence across outlets, so
+    identical texts are embedded once and the batch goes to the model in one call.
+    """
+    texts = list(dict.fromkeys(c.text for c in claims if c.kind == ClaimKind.EVENT))
+    unique = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    row = {text: i for i, text in enumerate(texts)}
+    vectors = np.zeros((len(claims), unique.shape[1]), dtype=np.float32)
+    for i, claim in enumerate(claims):
+        if claim.kind == ClaimKind.EVENT:
+            vectors[i] = unique[row[claim.text]]
+    return vectors
+
+
 def run(
     inputs: Sequence[str | os.PathLike[str]],
     embedder: Embedder,
@@ -193,8 +209,8 @@ def run(
     events = sum(c.kind == ClaimKind.EVENT for c in claims)
     party = sum(c.kind == ClaimKind.EVENT and c.source_type == SourceType.PARTY for c in claims)
     say(f"extracted {len(claims)} claims ({events} events, {party} by parties to the conflict)")
-    vectors = embedder.encode([c.text for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
-    say(f"embedded {len(claims)} claims with {embedder.name}")
+    vectors = embed_events(claims, embedder)
+    say(f"embedded {events} event claims with {embedder.name}")
     incidents = cross_reference(claims, vectors, knowledge)
     say(f"grouped events into {len(incidents)} incidents")
     return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
