@@ -112,6 +112,16 @@ def phrase_regex(phrase: str, strict_article: bool = False) -> re.Pattern[str]:
     return re.compile(rf"(?<!{_LETTER})" + sep.join(parts) + r"(?!\w)")
 
 
+@functools.lru_cache(maxsize=8192)
+def _needles(phrase: str, strict_article: bool = False) -> tuple[str, ...]:
+    """The literal pieces :func:`phrase_regex` requires, for a cheap pre-check."""
+    needles = []
+    for word in fold_key(phrase).split():
+        strip = has_arabic(word) and word.startswith("ال") and len(word) > 3 and not strict_article
+        needles.append(word[2:] if strip else word)
+    return tuple(needles)
+
+
 @dataclass(frozen=True)
 class PhraseHit:
     """A lexicon phrase found in folded text (folded offsets) with the label it was listed under."""
@@ -130,6 +140,10 @@ def find_phrases(
     """Non-overlapping (phrase, label) occurrences in folded text, longest first, in text order."""
     hits: list[PhraseHit] = []
     for phrase, label in phrases:
+        # Every word of the phrase must occur in the text for its regex to match: a substring
+        # test is far cheaper than running hundreds of regexes over every claim.
+        if not all(needle in folded for needle in _needles(phrase, strict_article)):
+            continue
         for m in phrase_regex(phrase, strict_article).finditer(folded):
             prefix = m.groupdict().get("pre") or ""
             head = m.group(0)[len(prefix) :]
