@@ -137,12 +137,11 @@ def _in(key: str, words: frozenset[str]) -> bool:
 
 def _has_phrase(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     stripped = [k[1:] if len(k) > 2 and k[0] in "وف" else k for k in keys]
-    for phrase in phrases:
-        n = len(phrase)
-        for seq in (keys, stripped):
-            if any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1)):
-                return True
-    return False
+    lengths = {len(p) for p in phrases}
+    grams = {
+        tuple(seq[i : i + n]) for seq in (keys, stripped) for n in lengths for i in range(len(seq) - n + 1)
+    }
+    return any(phrase in grams for phrase in phrases)
 
 
 def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:

@@ -74,6 +74,7 @@ class Folded:
         return o_start, o_end
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching, keeping for each folded character its original index."""
     out: list[str] = []
