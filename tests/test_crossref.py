@@ -55,6 +55,8 @@ def _check_founding_findings(report: Report) -> None:
         names = {d.name for d in finding.facets}
         assert names & {"outcome", "casualties"}, names
         assert "count" in names, names
+        # "Iran-backed groups" (the monitor) covers the faction that names itself: no actor dispute.
+        assert "actor" not in names, names
         assert 0.0 <= finding.confidence <= 1.0
         assert finding.explanation
 

@@ -251,3 +251,17 @@ def test_common_word_names_are_lookup_only(registry: SourceRegistry) -> None:
     for name, source_id in [("المسيرة", "al_masirah"), ("الجزيرة", "al_jazeera"), ("Amnesty", "amnesty")]:
         source = registry.lookup(name)
         assert source is not None and source.id == source_id
+
+
+def test_umbrella_flag_is_read_and_checked(tmp_path: Path) -> None:
+    registry = SourceRegistry.load()
+    umbrella = registry.lookup("Iran-backed groups")
+    assert umbrella is not None and umbrella.umbrella
+    named = registry.lookup("Kataib Hezbollah")
+    assert named is not None and not named.umbrella
+    bad = tmp_path / "mine.json"
+    bad.write_text(
+        '{"sources": [{"id": "x", "name": "X", "source_type": "party", "umbrella": "yes"}]}', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="umbrella"):
+        SourceRegistry.load(bad)

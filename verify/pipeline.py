@@ -147,9 +147,18 @@ def cross_reference(
         place_a, place_b = places.lookup(a), places.lookup(b)
         return place_a is not None and place_b is not None and places.related(place_a.id, place_b.id)
 
+    def same_side_umbrella(a: str, b: str) -> bool:
+        source_a, source_b = registry.lookup(a), registry.lookup(b)
+        if source_a is None or source_b is None or source_a.side is None:
+            return False
+        return source_a.side == source_b.side and (source_a.umbrella or source_b.umbrella)
+
     def similarity(a: str, b: str) -> float:
-        # A base and the province that holds it name the same place at two scales.
-        return 1.0 if related_places(a, b) else entity_similarity(a, b)
+        # A base and the province that holds it name the same place at two scales; a monitor's
+        # "Iran-backed groups" and the faction that names itself describe the same attacker.
+        if related_places(a, b) or same_side_umbrella(a, b):
+            return 1.0
+        return entity_similarity(a, b)
 
     clusters = group_incidents(
         claims,

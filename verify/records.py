@@ -96,6 +96,9 @@ class Source:
     source_type: SourceType
     side: str | None = None
     aliases: tuple[str, ...] = ()
+    umbrella: bool = False
+    """A description that covers several groups of one side ("Iran-backed groups"), so that a
+    named group of that side is compatible with it rather than a different actor."""
 
 
 @dataclass(frozen=True)

@@ -343,7 +343,10 @@ def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:
     side = optional_str(path, item, "side")
     name_ar = optional_str(path, item, "name_ar")
     names = (name, *([name_ar] if name_ar else []), *string_list(path, item, "aliases"))
-    return Source(item["id"], name, source_type, side, tuple(dict.fromkeys(names)))
+    umbrella = item.get("umbrella", False)
+    if not isinstance(umbrella, bool):
+        raise ConfigError(f"{path}: {item['id']!r}: 'umbrella' must be true or false")
+    return Source(item["id"], name, source_type, side, tuple(dict.fromkeys(names)), umbrella)
 
 
 def _lookup_only(path: Path, items: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
