@@ -26,6 +26,7 @@ from verify.records import Relation, Report, Review
 from verify.report import (
     build_context,
     builtin_template_dir,
+    by_stake,
     claim_reviews,
     display,
     render_html,
@@ -34,6 +35,7 @@ from verify.report import (
     write_report,
 )
 from verify.report.exports import neutralise
+from verify.report.render import PAGE_LIMIT
 from verify.text.arabic import has_arabic
 
 
@@ -712,3 +714,77 @@ def test_claimreview_is_valid_jsonld(out: Path) -> None:
         assert set(review) >= {"claimReviewed", "itemReviewed", "reviewRating", "author"}
         assert set(review["itemReviewed"]) >= {"author", "datePublished"}
         assert review["reviewRating"]["alternateName"]
+
+
+# --- a large report split into pages ----------------------------------------------------------------
+
+
+def _paged(report: Report, folder: Path, shown: int) -> list[Path]:
+    return write_report(report, folder, page_limit=0, main_incidents=shown)
+
+
+def test_small_report_writes_one_page(out: Path, report: Report) -> None:
+    assert len(report.incidents) <= PAGE_LIMIT
+    assert not (out / "incidents").exists()
+    assert not parse((out / "report.html").read_text(encoding="utf-8")).find_all("p", "paging")
+
+
+def test_large_report_main_page_holds_the_most_at_stake(tmp_path: Path) -> None:
+    big = sample.big_report(40)
+    written = write_report(big, tmp_path, page_limit=30, main_incidents=10)
+    dom = parse((tmp_path / "report.html").read_text(encoding="utf-8"))
+    shown = [a.attrs["data-incident"] for a in dom.find_all("article", "incident")]
+    assert shown == [i.id for i in by_stake(big)[:10]]
+    assert len(dom.one("nav", "toc").find_all("li")) == 10
+    assert dom.one("div", data_count="incidents").one("dd").text() == "40"
+    paging = dom.one("p", "paging")
+    assert "10 incidents most at stake of 40" in paging.text()
+    assert paging.one("a").attrs["href"] == "incidents/index.html"
+    assert tmp_path / "incidents" / "index.html" in written
+    assert len(json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["incidents"]) == 40
+    # The main page's JSON-LD covers what it shows; claimreview.jsonld covers everything.
+    (jsonld,) = dom.find_all("script", type="application/ld+json")
+    full = json.loads((tmp_path / "claimreview.jsonld").read_text(encoding="utf-8"))
+    assert 0 < len(json.loads(jsonld.text())) < len(full)
+
+
+def test_every_incident_has_a_page_that_links_resolve_to(tmp_path: Path) -> None:
+    big = sample.big_report(40)
+    write_report(big, tmp_path, page_limit=30, main_incidents=10)
+    folder = tmp_path / "incidents"
+    index = parse((folder / "index.html").read_text(encoding="utf-8"))
+    links = [li.one("a").attrs["href"] for li in index.one("ol", "incident-index").find_all("li")]
+    assert len(links) == len(set(links)) == 40
+    assert sorted(links) == sorted(p.name for p in folder.iterdir() if p.name != "index.html")
+    for incident, href in zip(by_stake(big), links, strict=True):
+        page = parse((folder / href).read_text(encoding="utf-8"))
+        (article,) = page.find_all("article", "incident")
+        assert article.attrs["data-incident"] == incident.id
+        assert len(article.find_all("li", "claim")) == len(incident.claim_ids)
+        hrefs = {a.attrs["href"] for a in page.find_all("a")}
+        assert {"../report.html", "index.html"} <= hrefs
+        assert all((folder / h).is_file() for h in hrefs if not h.startswith(("#", "http")))
+
+
+def test_incident_pages_are_escaped_self_contained_and_run_no_script(report: Report, tmp_path: Path) -> None:
+    _paged(report, tmp_path, shown=1)
+    pages = sorted((tmp_path / "incidents").glob("incident-*.html"))
+    assert len(pages) == len(report.incidents)
+    text = "".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and sample.EVIL not in text
+    assert not any(ch in text for ch in BIDI_CONTROLS)
+    for path in [*pages, tmp_path / "incidents" / "index.html"]:
+        dom = parse(path.read_text(encoding="utf-8"))
+        assert not dom.find_all("script") and not dom.find_all("img")
+        for node in dom.walk():
+            assert "src" not in node.attrs and not any(a.startswith("on") for a in node.attrs)
+        csp = dom.one("meta", http_equiv="Content-Security-Policy").attrs["content"]
+        assert "default-src 'none'" in csp and "script-src 'none'" in csp
+        assert dom.one("style").text()
+
+
+def test_pages_of_an_earlier_run_are_removed_and_user_files_kept(report: Report, tmp_path: Path) -> None:
+    _paged(report, tmp_path, shown=1)
+    (tmp_path / "incidents" / "notes.txt").write_text("mine", encoding="utf-8")
+    write_report(report, tmp_path)
+    assert [p.name for p in (tmp_path / "incidents").iterdir()] == ["notes.txt"]

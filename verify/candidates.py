@@ -220,3 +220,64 @@ def _undated_by_published(
     for i in unknown:
         out.update((min(i, j), max(i, j)) for j in undated if j != i)
     return out
+
+
+def pairs_with(
+    focus: Sequence[int],
+    items: Sequence[Item],
+    vectors: npt.NDArray[np.float32],
+    *,
+    window: int,
+    published_window: int | None,
+    floor: float,
+    same_place: Callable[[str, str], bool],
+    exact_max: int = EXACT_MAX,
+    dense_block_max: int = DENSE_BLOCK_MAX,
+    neighbours: int = NEIGHBOURS,
+) -> Pairs:
+    """The candidate pairs ``(i, j)``, ``i < j``, that involve a ``focus`` claim, each once.
+
+    For adding claims to a corpus already grouped: up to ``exact_max`` claims, with no date
+    window over ``dense_block_max``, these are exactly the pairs of :func:`candidate_pairs`
+    that involve ``focus``. Above, a focus claim gets its ``neighbours`` closest claims of
+    the block at cosine >= ``floor`` (searched exactly: one query is cheap) and the claims
+    sharing a place with it, as :func:`candidate_pairs` does from the other side.
+    """
+    n = len(items)
+    dated = sorted((item.date.toordinal(), i) for i, item in enumerate(items) if item.date is not None)
+    days = np.asarray([d for d, _ in dated], dtype=np.int64)
+    order = np.asarray([i for _, i in dated], dtype=np.int64)
+    undated = np.asarray([i for i, item in enumerate(items) if item.date is None], dtype=np.int64)
+    found: set[tuple[int, int]] = set()
+
+    def add(f: int, partners: Iterable[int]) -> None:
+        found.update((min(f, j), max(f, j)) for j in partners if j != f)
+
+    def nearest(f: int, pool: npt.NDArray[np.int64]) -> None:
+        sims = vectors[pool] @ vectors[f]
+        top = np.argsort(-sims, kind="stable")[: neighbours + 1]
+        add(f, pool[top[sims[top] >= floor]].tolist())
+        add(f, (j for pair in _place_pairs([*pool.tolist(), f], items, same_place, {f}) for j in pair))
+
+    for f in focus:
+        day = items[f].date
+        if day is None:
+            if n <= exact_max:
+                add(f, range(n))
+                continue
+            nearest(f, np.arange(n, dtype=np.int64))
+            by_published = _undated_by_published(undated.tolist(), items, published_window)
+            add(f, (j for pair in by_published if f in pair for j in pair))
+            continue
+        lo = int(np.searchsorted(days, day.toordinal() - window, side="left"))
+        hi = int(np.searchsorted(days, day.toordinal() + window, side="right"))
+        block = order[lo:hi]
+        if len(block) <= dense_block_max:
+            add(f, block.tolist())
+        else:
+            nearest(f, block)
+        if n <= exact_max:
+            add(f, undated.tolist())
+        elif len(undated):
+            nearest(f, undated)
+    return _unique(found)

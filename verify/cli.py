@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verify import __version__
 from verify.errors import VerifyError
+
+if TYPE_CHECKING:
+    from verify.embed import Embedder
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--review-author", metavar="NAME", default="verify", help="author of the ClaimReview export"
     )
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where ingestion, extraction and embedding run: this process, or a Dask cluster",
+    )
+    run.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler (implies --engine dask)"
+    )
+    run.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help="incremental store (SQLite): later runs compute only what new documents touch",
+    )
 
     extract = sub.add_parser("extract", help="claims with attribution and facets, as JSONL")
     _add_common(extract)
@@ -143,8 +163,15 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _run_embedder(model: str | None, cache: Path | None) -> Embedder:
+    """The model of a run, cached; module-level so that Dask workers can build their own."""
     from verify.embed import CachedEmbedder, load_embedder
+
+    embedder = load_embedder(model)
+    return embedder if cache is None else CachedEmbedder(embedder, cache)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
     from verify.pipeline import Knowledge, Settings, run
     from verify.report import write_report
     from verify.review import apply_reviews, load_reviews
@@ -154,10 +181,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reviews = load_reviews(args.reviews) if args.reviews is not None else []
     settings = Settings(model=args.model, registry=args.registry, places=args.places)
     knowledge = Knowledge.load(settings)
-    embedder = load_embedder(args.model)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache_dir or _default_cache())
-    report = run(args.inputs, embedder, knowledge, progress=progress, on_warning=_warn)
+    cache = None if args.no_cache else args.cache_dir or _default_cache()
+    make_embedder = functools.partial(_run_embedder, args.model, cache)
+    changes = None
+    if args.store is not None:
+        from verify.pipeline import run_incremental
+        from verify.store import Store
+
+        with Store(args.store) as store:  # the store keeps the vectors: no second cache
+            done = run_incremental(
+                args.inputs, _run_embedder(args.model, None), knowledge, store, settings=settings,
+                reviews=reviews, progress=progress, on_warning=_warn,
+            )  # fmt: skip
+        report, reviews, changes = done.report, done.reviews, done.changes
+    elif args.engine == "dask" or args.scheduler is not None:
+        from verify.engine import DaskOptions, run_on_dask
+
+        options = DaskOptions(scheduler=args.scheduler)
+        report = run_on_dask(args.inputs, make_embedder, knowledge, options, progress, _warn)
+    else:
+        report = run(args.inputs, make_embedder(), knowledge, progress=progress, on_warning=_warn)
     report, unmatched = apply_reviews(report, reviews)
     for item in unmatched:
         _warn(f"{item.row.origin}: review of {item.row.id} not applied: {item.reason}")
@@ -172,6 +215,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         unmatched=unmatched,
     )
     progress(f"wrote {', '.join(str(p) for p in written)}")
+    if changes is not None:
+        from verify.changes import describe
+        from verify.store import add_changes
+
+        add_changes(out / "report.json", changes)
+        for line in [] if args.quiet else describe(changes):
+            print(f"verify: {line}", file=sys.stderr)
     if not args.quiet:
         print(f"verify: report in {out / 'report.html'}", file=sys.stderr)
     return EXIT_OK

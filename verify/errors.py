@@ -25,6 +25,10 @@ class InputError(VerifyError):
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        # Errors raised in a worker process travel back pickled.
+        return (type(self), (self.path, self.message, self.line))
+
 
 class ModelError(VerifyError):
     """An embedding model cannot be loaded or used."""

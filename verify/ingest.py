@@ -168,7 +168,8 @@ def _read_html(text: str, path: str, warn: Warn) -> Iterator[Document]:
     yield _document({**fields, "published": published, "lang": article.lang, "url": article.url}, path, None)
 
 
-def _read_file(path: Path, warn: Warn) -> list[Document]:
+def read_file(path: Path, warn: Warn) -> list[Document]:
+    """The documents of one file, with the ids they give (final ids come from :func:`assign_ids`)."""
     name = str(path)
     suffix = path.suffix.lower()
     try:
@@ -230,10 +231,41 @@ def _files(paths: Sequence[str | os.PathLike[str]], warn: Warn) -> Iterator[Path
             yield path
 
 
+def input_files(paths: Sequence[str | os.PathLike[str]], warn: Warn) -> list[Path]:
+    """The files to read, folders walked in name order; a file named twice is read once."""
+    seen: set[Path] = set()
+    files = []
+    for path in _files(paths, warn):
+        resolved = path.resolve()
+        if resolved in seen:
+            warn(f"{path}: given more than once; read once")
+            continue
+        seen.add(resolved)
+        files.append(path)
+    return files
+
+
 def derive_id(source: str | None, text: str) -> str:
     """A content id: the same source and text give the same id on every run and machine."""
     digest = hashlib.sha256(f"{source or ''}\x1f{text}".encode()).hexdigest()
     return f"d-{digest[:12]}"
+
+
+def assign_ids(documents: Sequence[Document], warn: Warn) -> list[Document]:
+    """Final ids in reading order: the document's own or a content id, suffixed where repeated."""
+    used: set[str] = set()
+    out = []
+    for doc in documents:
+        base = doc.id or derive_id(doc.source, doc.text)
+        doc_id, suffix = base, 1
+        while doc_id in used:
+            suffix += 1
+            doc_id = f"{base}-{suffix}"
+        if doc_id != base:
+            warn(f"{doc.origin}: id '{base}' already used; this document is '{doc_id}'")
+        used.add(doc_id)
+        out.append(dataclasses.replace(doc, id=doc_id))
+    return out
 
 
 def load_documents(
@@ -245,23 +277,5 @@ def load_documents(
     files and renamed duplicate ids are reported to ``on_warning`` (default: the module logger).
     """
     warn: Warn = on_warning or _log.warning
-    seen_files: set[Path] = set()
-    used: set[str] = set()
-    documents: list[Document] = []
-    for path in _files(paths, warn):
-        resolved = path.resolve()
-        if resolved in seen_files:
-            warn(f"{path}: given more than once; read once")
-            continue
-        seen_files.add(resolved)
-        for doc in _read_file(path, warn):
-            base = doc.id or derive_id(doc.source, doc.text)
-            doc_id, suffix = base, 1
-            while doc_id in used:
-                suffix += 1
-                doc_id = f"{base}-{suffix}"
-            if doc_id != base:
-                warn(f"{doc.origin}: id '{base}' already used; this document is '{doc_id}'")
-            used.add(doc_id)
-            documents.append(dataclasses.replace(doc, id=doc_id))
-    return documents
+    documents = [doc for path in input_files(paths, warn) for doc in read_file(path, warn)]
+    return assign_ids(documents, warn)

@@ -13,14 +13,14 @@ no average can bring under the threshold, so no linkage puts it in one incident.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from verify.candidates import Item, candidate_pairs
+from verify.candidates import Item, candidate_pairs, pairs_with
 from verify.records import Claim, ClaimKind, Entity, Weapon
 from verify.text.arabic import has_arabic, normalize_key
 
@@ -194,6 +194,15 @@ class _Pairs:
         self.config = config
         self.related_places = related_places
         self._memo: dict[tuple[str, str], float] = {}
+        self._related: dict[tuple[str, str], bool] = {}
+
+    def related(self, a: str, b: str) -> bool:
+        """``related_places(a, b)``, memoised: gazetteer look-ups dominate pair scoring otherwise."""
+        if self.related_places is None:
+            return False
+        if (a, b) not in self._related:
+            self._related[(a, b)] = self.related_places(a, b)
+        return self._related[(a, b)]
 
     def sim(self, a: _Name, b: _Name) -> float:
         key = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
@@ -230,8 +239,7 @@ class _Pairs:
             and self.sim(a.target, b.target) < c.different_entity
         ):
             both_canonical = a.target.canonical and b.target.canonical
-            related = self.related_places
-            if not (both_canonical and related is not None and related(a.target.raw, b.target.raw)):
+            if not (both_canonical and self.related(a.target.raw, b.target.raw)):
                 return True
         if a.weapon is not None and b.weapon is not None and not weapons_compatible(a.weapon, b.weapon, c):
             return True
@@ -311,6 +319,19 @@ def _cluster(distance: npt.NDArray[np.float64], threshold: float, linkage: str) 
 _APART = 1e6
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """Incidents and the connected components of the "close enough" graph they were cut from.
+
+    Both are lists of ascending claim indices sorted by first index. Each cluster lies in one
+    component; a component is clustered on its own, so one that gains no claim keeps its
+    clusters when others change (what the incremental store relies on).
+    """
+
+    clusters: list[list[int]]
+    components: list[list[int]]
+
+
 def group_incidents(
     claims: Sequence[Claim],
     vectors: npt.NDArray[Any],
@@ -329,11 +350,32 @@ def group_incidents(
     sides are different incidents); ``related_places(a, b)`` says whether one canonical
     place contains the other, so that a base and its region are not taken as different.
     """
+    found = grouping(
+        claims,
+        vectors,
+        similarity=similarity,
+        config=config,
+        actor_side=actor_side,
+        related_places=related_places,
+    )
+    return found.clusters
+
+
+def grouping(
+    claims: Sequence[Claim],
+    vectors: npt.NDArray[Any],
+    *,
+    similarity: Similarity,
+    config: MatchConfig = MatchConfig(),
+    actor_side: Callable[[Entity], str | None] | None = None,
+    related_places: Callable[[str, str], bool] | None = None,
+) -> Grouping:
+    """:func:`group_incidents`, also returning the connected components it clustered."""
     if len(vectors) != len(claims):
         raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
-        return [[i] for i in events]
+        return Grouping([[i] for i in events], [[i] for i in events])
     # float64 as before candidate search, so that pairs at the threshold fall the same way.
     matrix = np.asarray(vectors, dtype=np.float64)[events]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -360,10 +402,11 @@ def group_incidents(
             if d < threshold:
                 links.union(a, b)
     clusters: list[list[int]] = []
+    components = links.components()
     # A pair at or above the threshold is never merged, so clustering each connected
     # component of the "close enough" graph separately gives the same clusters as
     # clustering all claims at once.
-    for component in links.components():
+    for component in components:
         if len(component) == 1:
             clusters.append(component)
             continue
@@ -372,7 +415,96 @@ def group_incidents(
             [component[i] for i in group] for group in _cluster(distance, threshold, config.linkage)
         )
     result = [[events[k] for k in group] for group in clusters]
-    return sorted(result, key=lambda g: g[0])
+    return Grouping(sorted(result, key=lambda g: g[0]), [[events[k] for k in group] for group in components])
+
+
+def regroup_incidents(
+    claims: Sequence[Claim],
+    vectors: npt.NDArray[Any],
+    *,
+    fresh: Collection[int],
+    components: Sequence[int],
+    similarity: Similarity,
+    config: MatchConfig = MatchConfig(),
+    actor_side: Callable[[Entity], str | None] | None = None,
+    related_places: Callable[[str, str], bool] | None = None,
+) -> Grouping:
+    """Group ``fresh`` claims into a corpus grouped before: only the components they join change.
+
+    ``components[i]`` labels the component (any int) that event claim ``i`` was in when
+    the others were grouped; it is ignored for fresh claims. Only pairs with a fresh claim
+    are searched, since pairs of old claims link as before. Returns the clusters and
+    components of the changed part only: each fresh event claim with every old component it
+    links to. Wherever candidate search is exhaustive (see :func:`verify.candidates.pairs_with`)
+    the clusters are those :func:`group_incidents` gives on all claims.
+    """
+    if len(vectors) != len(claims):
+        raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
+    events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
+    position = {i: k for k, i in enumerate(events)}
+    # An event claim with no component label (< 0) was never grouped: it is fresh too.
+    focus = sorted(
+        {position[i] for i in fresh if i in position} | {k for k, i in enumerate(events) if components[i] < 0}
+    )
+    if not focus:
+        return Grouping([], [])
+    matrix = np.asarray(vectors, dtype=np.float64)[events]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = matrix / np.where(norms > 0, norms, 1.0)
+    pairs = _Pairs(similarity, config, related_places)
+    views = [_view(claims[i], config) for i in events]
+    sides = [_side(claims[i].facets.actor, actor_side) for i in events]
+    threshold = 1.0 - config.min_score
+    links = _UnionFind(len(events))
+    first_of: dict[int, int] = {}
+    is_fresh = set(focus)
+    for k, i in enumerate(events):
+        if k not in is_fresh:
+            links.union(first_of.setdefault(components[i], k), k)
+    first, second = pairs_with(
+        focus,
+        [_item(v) for v in views],
+        matrix.astype(np.float32),
+        window=config.date_window_days,
+        published_window=config.published_window_days,
+        floor=_cosine_floor(config),
+        same_place=lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+    )
+    cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
+    for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
+        if _distance(pairs, views, sides, a, b, cosine) < threshold:
+            links.union(a, b)
+    touched = {links.root(k) for k in focus}
+    changed = [c for c in links.components() if links.root(c[0]) in touched]
+    clusters: list[list[int]] = []
+    for component in changed:
+        if len(component) == 1:
+            clusters.append(component)
+            continue
+        # Every pair of the component whose dates allow it, as candidate search proposes
+        # them; a pair of dates too far apart is at _APART, as _distance would put it.
+        xs, ys = np.triu_indices(len(component), k=1)
+        members = np.asarray(component, dtype=np.int64)
+        day = np.asarray([_ordinal(views[k].date) for k in component], dtype=np.int64)
+        near = (day[xs] < 0) | (day[ys] < 0) | (np.abs(day[xs] - day[ys]) <= config.date_window_days)
+        xs, ys = xs[near], ys[near]
+        sims = np.einsum("ij,ij->i", matrix[members[xs]], matrix[members[ys]])
+        scored = {
+            (component[x], component[y]): _distance(pairs, views, sides, component[x], component[y], cosine)
+            for x, y, cosine in zip(xs.tolist(), ys.tolist(), sims.tolist(), strict=True)
+        }
+        distance = _component_distances(component, scored)
+        clusters.extend(
+            [component[i] for i in group] for group in _cluster(distance, threshold, config.linkage)
+        )
+    return Grouping(
+        sorted(([events[k] for k in g] for g in clusters), key=lambda g: g[0]),
+        [[events[k] for k in c] for c in changed],
+    )
+
+
+def _ordinal(date: dt.date | None) -> int:
+    return date.toordinal() if date is not None else -1
 
 
 def _component_distances(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, changed_words, combine, featurize
 from verify.embed.base import Embedder
@@ -144,11 +145,16 @@ class PairJudge:
         self.top_k = top_k
         self.threshold = threshold
         self.facets = facets or facet_function(registry, places)
+        self._entities: dict[str, frozenset[str]] = {}
 
     def entities(self, text: str) -> frozenset[str]:
-        """Registry source ids and gazetteer place ids named in ``text``."""
-        found = {f"s:{m.id}" for m in self.registry.find_mentions(text)}
-        return frozenset(found | {f"p:{m.id}" for m in self.places.find(text)})
+        """Registry source ids and gazetteer place ids named in ``text`` (memoised: claims repeat)."""
+        if text not in self._entities:
+            if len(self._entities) > 50_000:
+                self._entities.clear()
+            found = {f"s:{m.id}" for m in self.registry.find_mentions(text)}
+            self._entities[text] = frozenset(found | {f"p:{m.id}" for m in self.places.find(text)})
+        return self._entities[text]
 
     def prepare(
         self, claims: Sequence[str], evidences: Sequence[str], progress: Progress | None = None
@@ -178,7 +184,10 @@ class PairJudge:
         flat = [s for group in candidates for s in group]
         vectors = self.embedder.encode([*claims, *flat])
         claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]
-        pairs, rationales, evidence_vecs, changed = [], [], [], []
+        pairs: list[PairInput] = []
+        rationales: list[tuple[str, ...]] = []
+        evidence_vecs: list[npt.NDArray[np.float32]] = []
+        changed: list[str] = []
         at = 0
         for i, (claim, group) in enumerate(zip(claims, candidates, strict=True)):
             vecs = sent_vecs[at : at + len(group)]
@@ -198,8 +207,8 @@ class PairJudge:
             pairs.append(PairInput(c, e, rules, score, len(chosen)))
             rationales.append(chosen)
         deltas = self.embedder.encode(changed)
-        vectors = PairVectors(claim_vecs, np.array(evidence_vecs), deltas[0::2], deltas[1::2])
-        X = featurize(pairs, vectors, entities=self.entities)
+        pair_vectors = PairVectors(claim_vecs, np.array(evidence_vecs), deltas[0::2], deltas[1::2])
+        X = featurize(pairs, pair_vectors, entities=self.entities)
         return pairs, rationales, X
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:

@@ -10,20 +10,24 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from verify.attribution import AttributedSpan, attribute, document_attribution
+from verify.changes import diff_runs
 from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.facets import extract_facets
 from verify.grade import grade_incident
-from verify.ingest import load_documents
 from verify.judge import judge_incident
-from verify.match import MatchConfig, group_incidents, incident_title
+from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
+from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
 from verify.places import Gazetteer
 from verify.records import Claim, ClaimKind, Document, Entity, Facets, Incident, Outcome, Report, SourceType
+from verify.review import ReviewRow
 from verify.sources import SourceRegistry, entity_similarity
+from verify.store import Plan, Saved, Store, Stored, fingerprint, merge_reviews, plan_documents, text_hash
 from verify.text.arabic import has_arabic
 
 Progress = Callable[[str], None]
@@ -130,13 +134,18 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     return resolve_in_document(claims, outlet)
 
 
-def cross_reference(
-    claims: Sequence[Claim],
-    vectors: np.ndarray,
-    knowledge: Knowledge,
-    config: MatchConfig | None = None,
-) -> list[Incident]:
-    """Group event claims into incidents, judge the party claims and grade each incident."""
+@dataclass(frozen=True)
+class Matchers:
+    """What grouping and judging ask of the registry and the gazetteer."""
+
+    actor_side: Callable[[Entity], str | None]
+    related_places: Callable[[str, str], bool]
+    similarity: Callable[[str, str], float]
+    """Entity similarity for judging: related places and a side's umbrella names count as the same."""
+
+
+def matchers(knowledge: Knowledge) -> Matchers:
+    """The registry and gazetteer look-ups of :func:`cross_reference`."""
     registry, places = knowledge.registry, knowledge.places
 
     def actor_side(actor: Entity) -> str | None:
@@ -160,41 +169,62 @@ def cross_reference(
             return 1.0
         return entity_similarity(a, b)
 
+    return Matchers(actor_side, related_places, similarity)
+
+
+def build_incident(group: Sequence[Claim], knowledge: Knowledge, match: Matchers) -> Incident:
+    """One incident from its claims: the party claims judged, the incident graded."""
+    opposing = knowledge.registry.opposing
+    findings = judge_incident(group, opposing=opposing, similarity=match.similarity)
+    grade, rule = grade_incident(group, findings, opposing=opposing)
+    ids = tuple(c.id for c in group)
+    return Incident(
+        id="i-" + _digest(*sorted(ids)),
+        title=incident_title(group),
+        claim_ids=ids,
+        grade=grade,
+        grade_rule=rule,
+        findings=findings,
+    )
+
+
+def cross_reference(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    knowledge: Knowledge,
+    config: MatchConfig | None = None,
+) -> list[Incident]:
+    """Group event claims into incidents, judge the party claims and grade each incident."""
+    match = matchers(knowledge)
     clusters = group_incidents(
         claims,
         vectors,
         similarity=entity_similarity,
         config=config or MatchConfig(),
-        actor_side=actor_side,
-        related_places=related_places,
+        actor_side=match.actor_side,
+        related_places=match.related_places,
     )
-    incidents = []
-    for members in clusters:
-        group = [claims[i] for i in members]
-        findings = judge_incident(group, opposing=registry.opposing, similarity=similarity)
-        grade, rule = grade_incident(group, findings, opposing=registry.opposing)
-        ids = tuple(c.id for c in group)
-        incidents.append(
-            Incident(
-                id="i-" + _digest(*sorted(ids)),
-                title=incident_title(group),
-                claim_ids=ids,
-                grade=grade,
-                grade_rule=rule,
-                findings=findings,
-            )
-        )
-    return incidents
+    return [build_incident([claims[i] for i in members], knowledge, match) for members in clusters]
 
 
-def embed_events(claims: Sequence[Claim], embedder: Embedder) -> np.ndarray:
+def extract_batch(knowledge: Knowledge, documents: Sequence[Document]) -> list[tuple[Document, list[Claim]]]:
+    """One extraction partition: each document typed, with its claims."""
+    return [(doc, extract_claims(doc, knowledge)) for doc in type_documents(documents, knowledge)]
+
+
+def _encode(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    return embedder.encode(texts)
+
+
+def embed_events(claims: Sequence[Claim], embedder: Embedder, mapper: Mapper = local_map) -> np.ndarray:
     """One row per claim; only event claims are compared, so only they are embedded (once per text).
 
     Rows of other claims are zero. Wire copy repeats the same sentence across outlets, so
-    identical texts are embedded once and the batch goes to the model in one call.
+    identical texts are embedded once, in fixed chunks of ``EMBED_CHUNK`` whatever the mapper.
     """
     texts = list(dict.fromkeys(c.text for c in claims if c.kind == ClaimKind.EVENT))
-    unique = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    parts = mapper(_encode, embedder, chunked(texts, EMBED_CHUNK))
+    unique = np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
     row = {text: i for i, text in enumerate(texts)}
     vectors = np.zeros((len(claims), unique.shape[1]), dtype=np.float32)
     for i, claim in enumerate(claims):
@@ -209,17 +239,135 @@ def run(
     knowledge: Knowledge,
     progress: Progress | None = None,
     on_warning: Callable[[str], None] | None = None,
+    mapper: Mapper = local_map,
 ) -> Report:
-    """Ingest ``inputs`` and cross-reference every party claim in them."""
+    """Ingest ``inputs`` and cross-reference every party claim in them.
+
+    ``mapper`` runs ingestion, extraction and embedding (e.g. on Dask, see :mod:`verify.engine`);
+    grouping and judging need every claim at once and run here.
+    """
     say = progress or (lambda _message: None)
-    documents = type_documents(load_documents(inputs, on_warning=on_warning), knowledge)
+    documents = read_inputs(inputs, mapper, on_warning)
     say(f"read {len(documents)} documents")
-    claims = [claim for doc in documents for claim in extract_claims(doc, knowledge)]
+    extracted = [
+        pair
+        for batch in mapper(extract_batch, knowledge, chunked(documents, EXTRACT_BATCH))
+        for pair in batch
+    ]
+    documents = [doc for doc, _ in extracted]
+    claims = [claim for _, doc_claims in extracted for claim in doc_claims]
     events = sum(c.kind == ClaimKind.EVENT for c in claims)
     party = sum(c.kind == ClaimKind.EVENT and c.source_type == SourceType.PARTY for c in claims)
     say(f"extracted {len(claims)} claims ({events} events, {party} by parties to the conflict)")
-    vectors = embed_events(claims, embedder)
+    vectors = embed_events(claims, embedder, mapper)
     say(f"embedded {events} event claims with {embedder.name}")
     incidents = cross_reference(claims, vectors, knowledge)
     say(f"grouped events into {len(incidents)} incidents")
     return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
+
+
+@dataclass(frozen=True)
+class StoreRun:
+    """A run against the incremental store: the report, what changed, and every stored review."""
+
+    report: Report
+    """Every document in the store, before reviews are applied."""
+    changes: dict[str, Any]
+    reviews: list[ReviewRow]
+
+
+def run_incremental(
+    inputs: Sequence[str | os.PathLike[str]],
+    embedder: Embedder,
+    knowledge: Knowledge,
+    store: Store,
+    *,
+    settings: Settings = Settings(),
+    reviews: Sequence[ReviewRow] = (),
+    progress: Progress | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> StoreRun:
+    """:func:`run` against a store: the report covers every stored document and ``inputs``.
+
+    Only documents the store lacks (or whose text changed) are extracted and embedded, and
+    only the incidents their claims join are regrouped, judged and graded; the rest is read
+    back. ``reviews`` are added to the stored ones. Everything is saved in one transaction.
+    """
+    say = progress or (lambda _message: None)
+    before = store.load()
+    stamp = fingerprint(embedder.name, (settings.registry, settings.places))
+    rebuild = before.fingerprint != stamp
+    loaded = type_documents(read_inputs(inputs, local_map, on_warning), knowledge)
+    plan = plan_documents(before, loaded, rebuild)
+    say(f"read {len(loaded)} documents: {len(plan.new)} new, {len(plan.changed)} changed")
+    claims: list[Claim] = []
+    fresh: list[int] = []
+    for doc in plan.documents:
+        if doc.id in plan.extract:
+            found = extract_claims(doc, knowledge)
+            fresh.extend(range(len(claims), len(claims) + len(found)))
+        else:
+            found = list(before.claims.get(doc.id, ()))
+        claims.extend(found)
+    say(f"extracted {len(fresh)} claims; {len(claims)} in the store")
+    vectors = embed_events(claims, store.embedder(embedder))
+    incidents, components, built = _regroup(claims, vectors, fresh, before, plan, knowledge, rebuild)
+    say(f"grouped, judged and graded {len(built)} incidents; {len(incidents)} in the store")
+    report = Report(documents=tuple(plan.documents), claims=tuple(claims), incidents=tuple(incidents))
+    changes = diff_runs(before, plan, report, rebuild)
+    merged = merge_reviews(before.reviews, reviews)
+    touched = {*plan.new, *plan.changed}
+    hashes = {doc.id: text_hash(doc) for doc in plan.documents if doc.id in touched}
+    saved = Saved(
+        stamp, plan.documents, hashes, plan, claims, components, incidents, built, merged, changes,
+        [str(p) for p in inputs], rebuild,
+    )  # fmt: skip
+    changes["run"] = store.save(before, saved)
+    return StoreRun(report, changes, merged)
+
+
+def _regroup(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    fresh: Sequence[int],
+    before: Stored,
+    plan: Plan,
+    knowledge: Knowledge,
+    rebuild: bool,
+) -> tuple[list[Incident], dict[str, str], frozenset[str]]:
+    """Incidents of all ``claims``, the changed components' labels, and the ids of incidents built."""
+    match = matchers(knowledge)
+    options: dict[str, Any] = {
+        "similarity": entity_similarity,
+        "actor_side": match.actor_side,
+        "related_places": match.related_places,
+    }
+    if rebuild:
+        found = grouping(claims, vectors, **options)
+        incidents = [build_incident([claims[i] for i in g], knowledge, match) for g in found.clusters]
+        labels = {claims[i].id: claims[c[0]].id for c in found.components for i in c}
+        return incidents, labels, frozenset(i.id for i in incidents)
+    # A component that lost a claim may fall apart: its other claims are grouped again.
+    broken = {before.components[c] for c in plan.removed_claims if c in before.components}
+    is_fresh = set(fresh)
+    numbers: dict[str, int] = {}
+    old = [before.components.get(c.id) if i not in is_fresh else None for i, c in enumerate(claims)]
+    component_of = [numbers.setdefault(label, len(numbers)) if label else -1 for label in old]
+    dirty = is_fresh | {i for i, label in enumerate(old) if label in broken}
+    found = regroup_incidents(claims, vectors, fresh=dirty, components=component_of, **options)
+    touched = broken | {label for c in found.components for i in c if (label := old[i]) is not None}
+    incidents = [i for i in before.incidents.values() if before.components.get(i.claim_ids[0]) not in touched]
+    built = []
+    for members in found.clusters:
+        group = [claims[i] for i in members]
+        incident = build_incident(group, knowledge, match) if is_fresh & set(members) else None
+        if incident is None:
+            stored = before.incidents.get("i-" + _digest(*sorted(c.id for c in group)))
+            incident = stored or build_incident(group, knowledge, match)
+        if incident.id not in before.incidents or is_fresh & set(members):
+            built.append(incident.id)
+        incidents.append(incident)
+    position = {c.id: i for i, c in enumerate(claims)}
+    incidents.sort(key=lambda i: position[i.claim_ids[0]])
+    labels = {claims[i].id: claims[c[0]].id for c in found.components for i in c}
+    return incidents, labels, frozenset(built)

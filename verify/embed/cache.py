@@ -38,12 +38,15 @@ def cache_key(model: str, text: str) -> str:
 class CachedEmbedder:
     """Wraps ``inner``; identical texts are embedded once, known ones not at all.
 
-    ``directory=None`` keeps the cache in memory for the life of this object only.
+    ``directory=None`` keeps the cache in memory for the life of this object only. ``file``
+    names the SQLite file in ``directory``: the incremental store (``verify.store``) points
+    it at its own database, where the ``vectors`` table sits beside its other tables.
     """
 
-    def __init__(self, inner: Embedder, directory: Path | None = None) -> None:
+    def __init__(self, inner: Embedder, directory: Path | None = None, file: str = CACHE_FILE) -> None:
         self.inner = inner
         self.directory = directory
+        self.file = file
         self._memory: dict[str, Vectors] = {}
         self._disk_ok = directory is not None
 
@@ -77,7 +80,7 @@ class CachedEmbedder:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         assert self.directory is not None
         self.directory.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.directory / CACHE_FILE, timeout=60)) as conn:
+        with closing(sqlite3.connect(self.directory / self.file, timeout=60)) as conn:
             conn.execute(_SCHEMA)
             yield conn
 

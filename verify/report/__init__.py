@@ -8,7 +8,7 @@ claimreview.jsonld and summary.md.
     views.py      the documented, frozen template context records
     ranking.py    reviewed vs machine decisions; incidents ordered by what is at stake
     context.py    Report -> ReportContext
-    render.py     jinja2 environment (user templates first) -> HTML
+    render.py     jinja2 environment (user templates first) -> HTML; a large report as pages
     exports.py    CSV and schema.org ClaimReview
     markdown.py   summary.md for a newsroom chat
     writer.py     atomic file writing
@@ -16,11 +16,11 @@ claimreview.jsonld and summary.md.
 
 from __future__ import annotations
 
-from verify.report.context import build_context, summarize
+from verify.report.context import build_context, build_paged, summarize
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
 from verify.report.markdown import to_summary_md
 from verify.report.ranking import by_stake, effective_grade, effective_relation
-from verify.report.render import builtin_template_dir, make_environment, render_html
+from verify.report.render import builtin_template_dir, make_environment, render_html, render_site
 from verify.report.serialize import claim_to_dict, report_to_dict
 from verify.report.views import ReportContext
 from verify.report.writer import REPORT_FILES, write_report
@@ -29,6 +29,7 @@ __all__ = [
     "REPORT_FILES",
     "ReportContext",
     "build_context",
+    "build_paged",
     "builtin_template_dir",
     "by_stake",
     "claim_reviews",
@@ -38,6 +39,7 @@ __all__ = [
     "effective_relation",
     "make_environment",
     "render_html",
+    "render_site",
     "report_to_dict",
     "summarize",
     "to_csv",

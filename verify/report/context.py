@@ -32,6 +32,7 @@ from verify.report.views import (
     FindingView,
     IncidentView,
     OptionView,
+    PagingView,
     QuoteView,
     ReportContext,
     ReviewView,
@@ -45,7 +46,18 @@ from verify.review import UnmatchedReview
 from verify.text.split import Span
 
 _NO_SCRIPT = Markup("")
-__all__ = ["CONTESTED", "build_context", "effective_relation", "summarize"]
+__all__ = [
+    "CONTESTED",
+    "PAGES_DIR",
+    "build_context",
+    "build_paged",
+    "effective_relation",
+    "page_name",
+    "summarize",
+]
+
+PAGES_DIR = "incidents"
+"""Folder, beside report.html, of the per-incident pages of a large report."""
 
 
 def text_view(text: str, lang_hint: str = "") -> TextView:
@@ -173,7 +185,12 @@ def _finding_view(finding: Finding, look: _Lookup) -> FindingView:
     )
 
 
-def _incident_view(incident: Incident, look: _Lookup) -> IncidentView:
+def page_name(incident_id: str) -> str:
+    """File name of an incident's own page: only characters safe in any file system and URL."""
+    return display.anchor("incident", incident_id) + ".html"
+
+
+def _incident_view(incident: Incident, look: _Lookup, paged: bool) -> IncidentView:
     claims = [look.claims[cid] for cid in incident.claim_ids if cid in look.claims]
     # Party claims first: they are what the incident is judged on.
     claims.sort(key=lambda c: c.source_type is not SourceType.PARTY)
@@ -198,6 +215,7 @@ def _incident_view(incident: Incident, look: _Lookup) -> IncidentView:
         claims=tuple(_claim_view(c, look) for c in claims),
         facet_rows=_facet_rows(claims, incident.findings),
         findings=tuple(_finding_view(f, look) for f in incident.findings),
+        page=page_name(incident.id) if paged else "",
     )
 
 
@@ -276,6 +294,34 @@ def build_context(
 
     ``registry_sides`` maps source names to sides; ``unmatched`` are reviews that fit nothing.
     """
+    context, _ = build_paged(
+        report,
+        registry_sides=registry_sides,
+        script=script,
+        csp=csp,
+        title=title,
+        unmatched=unmatched,
+        jsonld=jsonld,
+    )
+    return context
+
+
+def build_paged(
+    report: Report,
+    *,
+    shown: int | None = None,
+    registry_sides: Mapping[str, str | None] | None = None,
+    script: Markup = _NO_SCRIPT,
+    csp: str = "",
+    title: str = "Verification report",
+    unmatched: Sequence[UnmatchedReview] = (),
+    jsonld: Markup = _NO_SCRIPT,
+) -> tuple[ReportContext, tuple[IncidentView, ...]]:
+    """The main page's context and every incident's view, for a report split into pages.
+
+    With ``shown`` set, the main page holds that many incidents (the most at stake), its filters
+    count those, and every incident view names its own page; the summary still counts everything.
+    """
     documents = {d.id: d for d in report.documents}
     sides = registry_sides or {}
     look = _Lookup(
@@ -286,8 +332,10 @@ def build_context(
         source_tokens=_tokens([display.clean(c.source).strip() for c in report.claims], "s"),
         side_tokens=_tokens([s for c in report.claims if (s := _side(c, documents, sides))], "d"),
     )
-    incidents = tuple(_incident_view(i, look) for i in by_stake(report))
-    return ReportContext(
+    every = tuple(_incident_view(i, look, shown is not None) for i in by_stake(report))
+    incidents = every if shown is None else every[:shown]
+    paging = None if shown is None else PagingView(len(incidents), len(every), f"{PAGES_DIR}/index.html")
+    context = ReportContext(
         title=title,
         schema_version=report.schema_version,
         summary=summarize(report),
@@ -297,4 +345,6 @@ def build_context(
         jsonld=jsonld,
         script=script,
         csp=csp,
+        paging=paging,
     )
+    return context, every

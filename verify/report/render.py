@@ -7,6 +7,10 @@ and override one block. Autoescaping is always
 on and undefined names fail loudly. The page carries a Content-Security-Policy that allows no
 network access and only the page's own script (by hash), as a second line of defence behind
 escaping.
+
+A report with more than ``PAGE_LIMIT`` incidents is split (:func:`render_site`): report.html keeps
+the summary and the ``MAIN_INCIDENTS`` most at stake, and every incident gets its own page in
+``incidents/`` (same templates, same escaping, no script), listed in ``incidents/index.html``.
 """
 
 from __future__ import annotations
@@ -23,12 +27,19 @@ from markupsafe import Markup
 import verify
 from verify.errors import ConfigError
 from verify.records import Report
-from verify.report.context import build_context
+from verify.report.context import PAGES_DIR, build_context, build_paged
 from verify.report.exports import script_safe_json, to_jsonld
-from verify.report.views import ReportContext
+from verify.report.ranking import by_stake
+from verify.report.views import IncidentIndexContext, IncidentPageContext, ReportContext
 from verify.review import UnmatchedReview
 
 PAGE_TEMPLATE = "report.html"
+INCIDENT_TEMPLATE = "incident.html"
+INDEX_TEMPLATE = "incidents.html"
+PAGE_LIMIT = 1000
+"""Past this many incidents the report is split into pages (500 still load and filter smoothly)."""
+MAIN_INCIDENTS = 200
+"""Incidents shown in full on the main page of a split report, the most at stake."""
 SCRIPT_TEMPLATE = "_script.js"
 BUILTIN_PREFIX = "builtin"
 """``builtin:report.html`` always names the packaged template, even when a user's overrides it."""
@@ -77,10 +88,14 @@ def _render(env: jinja2.Environment, name: str, variables: Mapping[str, object])
         raise ConfigError(f"{where}{f':{line}' if line else ''}: template error: {exc}") from exc
 
 
-def render_context(context: ReportContext, env: jinja2.Environment) -> str:
-    """Render ``report.html`` with the context's fields as top-level template variables."""
+def render_context(
+    context: ReportContext | IncidentPageContext | IncidentIndexContext,
+    env: jinja2.Environment,
+    template: str = PAGE_TEMPLATE,
+) -> str:
+    """Render ``template`` with the context's fields as top-level template variables."""
     variables = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
-    return _render(env, PAGE_TEMPLATE, variables)
+    return _render(env, template, variables)
 
 
 def render_html(
@@ -107,3 +122,68 @@ def render_html(
         jsonld=Markup(script_safe_json(to_jsonld(report, review_author=review_author).strip())),
     )
     return render_context(context, env)
+
+
+def render_site(
+    report: Report,
+    *,
+    registry_sides: Mapping[str, str | None] | None = None,
+    template_dir: Path | None = None,
+    unmatched: Sequence[UnmatchedReview] = (),
+    review_author: str = "verify",
+    page_limit: int = PAGE_LIMIT,
+    main_incidents: int = MAIN_INCIDENTS,
+) -> dict[str, str]:
+    """Every HTML page of the report by path relative to the output folder.
+
+    Up to ``page_limit`` incidents that is ``report.html`` alone (:func:`render_html`); past it,
+    also ``incidents/index.html`` and one ``incidents/<page>.html`` per incident.
+    """
+    if len(report.incidents) <= page_limit:
+        html = render_html(
+            report,
+            registry_sides=registry_sides,
+            template_dir=template_dir,
+            unmatched=unmatched,
+            review_author=review_author,
+        )
+        return {PAGE_TEMPLATE: html}
+    env = make_environment(template_dir)
+    script = _render(env, SCRIPT_TEMPLATE, {}).strip()
+    shown_part = dataclasses.replace(report, incidents=by_stake(report)[:main_incidents])
+    context, every = build_paged(
+        report,
+        shown=main_incidents,
+        registry_sides=registry_sides,
+        script=Markup(script),
+        csp=content_security_policy(script),
+        unmatched=unmatched,
+        # The main page's JSON-LD covers the incidents it shows; claimreview.jsonld has them all.
+        jsonld=Markup(script_safe_json(to_jsonld(shown_part, review_author=review_author).strip())),
+    )
+    quiet = content_security_policy("")
+    pages = {PAGE_TEMPLATE: render_context(context, env)}
+    index = IncidentIndexContext(
+        title=f"All incidents: {context.title}",
+        schema_version=context.schema_version,
+        summary=context.summary,
+        incidents=every,
+        report_href=f"../{PAGE_TEMPLATE}",
+        jsonld=Markup(""),
+        script=Markup(""),
+        csp=quiet,
+    )
+    pages[f"{PAGES_DIR}/index.html"] = render_context(index, env, INDEX_TEMPLATE)
+    for incident in every:
+        page = IncidentPageContext(
+            title=f"{incident.title.text}: {context.title}",
+            schema_version=context.schema_version,
+            incident=incident,
+            report_href=f"../{PAGE_TEMPLATE}",
+            index_href="index.html",
+            jsonld=Markup(""),
+            script=Markup(""),
+            csp=quiet,
+        )
+        pages[f"{PAGES_DIR}/{incident.page}"] = render_context(page, env, INCIDENT_TEMPLATE)
+    return pages

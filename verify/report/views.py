@@ -212,6 +212,8 @@ class IncidentView:
     """The side-by-side facet table, one row per facet."""
     findings: tuple[FindingView, ...]
     """The findings on the incident's party claims."""
+    page: str = ""
+    """File name of the incident's own page in ``incidents/`` (a large report), ``""`` otherwise."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,18 @@ class UnmatchedReviewView:
 
 
 @dataclass(frozen=True)
+class PagingView:
+    """How a large report is split: the main page holds the incidents most at stake."""
+
+    shown: int
+    """Incidents on the main page, in full."""
+    total: int
+    """Incidents in the report (every one has its own page)."""
+    index_href: str
+    """Link from the main page to the list of every incident (``incidents/index.html``)."""
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything ``report.html`` is rendered from."""
 
@@ -302,3 +316,49 @@ class ReportContext:
     """The page's own small script (trusted template output, not data)."""
     csp: str
     """Content-Security-Policy for the page: nothing loads from the network."""
+    paging: PagingView | None = None
+    """Set when the report is too large for one page; ``None`` when every incident is here."""
+
+
+@dataclass(frozen=True)
+class IncidentPageContext:
+    """Everything ``incident.html`` (one incident's own page, in ``incidents/``) is rendered from."""
+
+    title: str
+    """The page title."""
+    schema_version: int
+    """Version of the report.json schema the page was made with."""
+    incident: IncidentView
+    """The incident, in full."""
+    report_href: str
+    """Link back to the main page."""
+    index_href: str
+    """Link to the list of every incident."""
+    jsonld: Markup
+    """Empty: the ClaimReview JSON-LD is on the main page only."""
+    script: Markup
+    """Empty: the page needs no script."""
+    csp: str
+    """Content-Security-Policy for the page: nothing loads from the network, no script runs."""
+
+
+@dataclass(frozen=True)
+class IncidentIndexContext:
+    """Everything ``incidents.html`` (the list of every incident of a large report) is rendered from."""
+
+    title: str
+    """The page title."""
+    schema_version: int
+    """Version of the report.json schema the page was made with."""
+    summary: SummaryView
+    """The report's counts, as on the main page."""
+    incidents: tuple[IncidentView, ...]
+    """Every incident, most at stake first; each links to its ``page``."""
+    report_href: str
+    """Link back to the main page."""
+    jsonld: Markup
+    """Empty: the ClaimReview JSON-LD is on the main page only."""
+    script: Markup
+    """Empty: the page needs no script."""
+    csp: str
+    """Content-Security-Policy for the page: nothing loads from the network, no script runs."""

@@ -2,20 +2,26 @@
 atomically (temp file + rename), so an interrupted or failing run never leaves a half-written
 report and never clobbers a previous one with a partial set. Files get the usual permissions
 (0666 less the umask), like any file the user's tools create, not a temp file's 0600.
+
+A large report's per-incident pages (``incidents/``) are written before report.html, so the main
+page never links to a page that is not there yet; pages of an earlier run that this one no longer
+has are removed after it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from verify.records import Report
+from verify.report.context import PAGES_DIR
 from verify.report.exports import to_csv, to_jsonld
 from verify.report.markdown import to_summary_md
-from verify.report.render import render_html
+from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_site
 from verify.report.serialize import report_to_dict
 from verify.review import UnmatchedReview
 
@@ -26,19 +32,26 @@ REPORT_FILES: tuple[str, ...] = (
     "claimreview.jsonld",
     "summary.md",
 )
-"""The files ``write_report`` writes, in order."""
+"""The files ``write_report`` writes, in order (plus ``incidents/`` for a large report)."""
+_OUR_PAGE = re.compile(r"(incident-[A-Za-z0-9_-]+|index)\.html")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
+
+    ``durable`` also flushes the data to disk before the rename, so that not even a power cut
+    leaves a torn file; thousands of regenerable pages skip it (an interrupted run still
+    leaves each page whole or absent).
+    """
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # O_EXCL: never follow or reuse a planted file; mode 0o666 lets the kernel apply the umask.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -53,21 +66,28 @@ def write_report(
     template_dir: Path | None = None,
     review_author: str = "verify",
     unmatched: Sequence[UnmatchedReview] = (),
+    page_limit: int = PAGE_LIMIT,
+    main_incidents: int = MAIN_INCIDENTS,
 ) -> list[Path]:
     """Write report.json, report.html, report.csv, claimreview.jsonld and summary.md.
 
     ``unmatched`` are reviews that applied to nothing: listed in report.json, the page and the
-    summary. Returns the written paths. Raises ``ConfigError`` for an unusable template folder,
-    before anything is written.
+    summary. Past ``page_limit`` incidents, report.html holds the ``main_incidents`` most at stake and each
+    incident gets a page in ``incidents/`` (listed in ``incidents/index.html``, which is then
+    among the returned paths); report.json always holds everything. Returns the written paths.
+    Raises ``ConfigError`` for an unusable template folder, before anything is written.
     """
     data = report_to_dict(report, unmatched)
-    html = render_html(
+    pages = render_site(
         report,
         registry_sides=registry_sides,
         template_dir=template_dir,
         unmatched=unmatched,
         review_author=review_author,
+        page_limit=page_limit,
+        main_incidents=main_incidents,
     )
+    html = pages.pop(PAGE_TEMPLATE)
     contents = {
         "report.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         "report.html": html.encode("utf-8"),
@@ -77,9 +97,32 @@ def write_report(
     }
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = _write_pages(out_dir, pages)
     for name in REPORT_FILES:
         path = out_dir / name
         atomic_write(path, contents[name])
         written.append(path)
+    _remove_stale_pages(out_dir / PAGES_DIR, {Path(name).name for name in pages})
     return written
+
+
+def _write_pages(out_dir: Path, pages: Mapping[str, str]) -> list[Path]:
+    """Write the per-incident pages; returns the index page's path (if any), not every page's."""
+    index = []
+    if pages:
+        (out_dir / PAGES_DIR).mkdir(exist_ok=True)
+    for name, html in pages.items():
+        path = out_dir / name
+        atomic_write(path, html.encode("utf-8"), durable=False)
+        if path.name == "index.html":
+            index.append(path)
+    return index
+
+
+def _remove_stale_pages(folder: Path, keep: set[str]) -> None:
+    # Only names this writer gives its pages: anything else a user put there stays.
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name not in keep and _OUR_PAGE.fullmatch(entry.name) and entry.is_file():
+            entry.unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""The discrepancy classifier: sklearn conventions, cue features, the rule/model combination."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from verify.classify import (
+    FEATURE_NAMES,
+    DiscrepancyClassifier,
+    JudgeModel,
+    PairInput,
+    changed_words,
+    combine,
+    load_model,
+    pair_row,
+    save_model,
+)
+from verify.errors import ModelError
+from verify.judge import pair_features
+from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
+from verify.sources import entity_similarity
+
+NONE = Facets()
+
+
+def _claim(text: str, facets: Facets = NONE, party: bool = True) -> Claim:
+    kind = SourceType.PARTY if party else SourceType.INDEPENDENT
+    return Claim("c" if party else "e", "d", text, 0, len(text), "x", kind, "en", ClaimKind.EVENT, facets)
+
+
+def _features(claim: str, evidence: str, cf: Facets = NONE, ef: Facets = NONE) -> dict[str, float]:
+    c, e = _claim(claim, cf), _claim(evidence, ef, party=False)
+    rules = pair_features(c, e, similarity=entity_similarity, opposing=False)
+    return dict(zip(FEATURE_NAMES, pair_row(PairInput(c, e, rules), 0.9), strict=True))
+
+
+def _toy(n: int = 60, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    y = np.where(X[:, 0] > 0, "corroborates", "contradicts")
+    return X, y
+
+
+def test_estimator_follows_sklearn_conventions() -> None:
+    est = DiscrepancyClassifier(max_iter=20, cv=3)
+    assert est.get_params()["max_iter"] == 20 and not hasattr(est, "classes_")
+    with pytest.raises(NotFittedError):
+        est.predict(np.zeros((1, 4)))
+    X, y = _toy()
+    assert est.fit(X, y) is est
+    assert list(est.classes_) == ["contradicts", "corroborates"]
+    proba = est.predict_proba(X)
+    assert proba.shape == (60, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    assert (est.predict(X) == y).mean() > 0.8  # it learns the separating feature
+    twin = clone(est).fit(X, y)
+    assert np.allclose(twin.predict_proba(X), proba)  # seeded: the same data gives the same model
+    with pytest.raises(ValueError):
+        est.predict_proba(np.zeros((1, 3)))  # wrong number of features
+
+
+def test_fit_rejects_a_single_class() -> None:
+    with pytest.raises(ValueError):
+        DiscrepancyClassifier().fit(np.zeros((4, 2)), ["corroborates"] * 4)
+
+
+def test_arabic_antonyms_and_negation_are_cues() -> None:
+    rise = _features("ارتفاع أسعار النفط في الأسواق", "انخفاض أسعار النفط في الأسواق")
+    same = _features("ارتفاع أسعار النفط في الأسواق", "ارتفاع كبير لأسعار النفط في الأسواق")
+    assert rise["antonyms"] == 1 and same["antonyms"] == 0
+    neg = _features("The convoy reached the town", "The convoy did not reach the town")
+    assert neg["neg_mismatch"] == 1 and neg["neg_evidence"] >= 1
+    denied = _features("قصفت الطائرات المطار", "ونفى الجيش قصف المطار")
+    assert denied["denial_evidence"] == 1 and denied["denial_mismatch"] == 1
+
+
+def test_numbers_and_facet_conflicts_are_features() -> None:
+    f = _features(
+        "Five soldiers were killed",
+        "Two soldiers were killed",
+        Facets(casualties=Casualties(killed=5)),
+        Facets(casualties=Casualties(killed=2)),
+    )
+    assert f["numbers_differ"] == 0  # words, not digits
+    assert f["facet_casualties"] == 1 and f["up"] == 1 and f["rule_overstates"] == 1
+    digits = _features("Oil passes 80 dollars", "Oil falls below 70 dollars")
+    assert digits["numbers_differ"] == 1 and digits["numbers_shared"] == 0
+
+
+def test_changed_words() -> None:
+    assert changed_words("oil prices rise today", "oil prices fall today") == ("rise", "fall")
+    assert changed_words("same words", "Same words") == ("", "")
+
+
+def test_count_conflict_keeps_the_rule_relation() -> None:
+    c = _claim("x", Facets(count=5))
+    e = _claim("y", Facets(count=1), party=False)
+    rules = pair_features(c, e, similarity=entity_similarity, opposing=False)
+    proba = {Relation.CORROBORATES: 0.7, Relation.CONTRADICTS: 0.2, Relation.UNRELATED: 0.1}
+    relation, confidence = combine(rules, proba)
+    assert relation is Relation.OVERSTATES and confidence == pytest.approx(0.2)
+    plain = pair_features(_claim("x"), _claim("y", party=False), similarity=entity_similarity)
+    assert combine(plain, proba) == (Relation.CORROBORATES, 0.7)
+
+
+def test_model_round_trip_and_errors(tmp_path: Path) -> None:
+    X, y = _toy()
+    model = JudgeModel(DiscrepancyClassifier(max_iter=20, cv=3).fit(X, y), "hashing-256-3")
+    save_model(model, tmp_path / "m.joblib")
+    loaded = load_model(tmp_path / "m.joblib")
+    assert loaded.embedder == "hashing-256-3"
+    probs = loaded.proba(X[:2])
+    assert set(probs[0]) == {Relation.CORROBORATES, Relation.CONTRADICTS}
+    with pytest.raises(ModelError, match="not found"):
+        load_model(tmp_path / "missing.joblib")
+    (tmp_path / "bad.joblib").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="cannot read"):
+        load_model(tmp_path / "bad.joblib")
