@@ -97,3 +97,18 @@ def test_ids_are_stable(seed_path: Path, knowledge: Knowledge, embedder: Embedde
     assert [f.id for i in first.incidents for f in i.findings] == [
         f.id for i in second.incidents for f in i.findings
     ]
+
+
+def test_arabic_and_english_reports_of_one_attack_join(
+    seed_path: Path, english_path: Path, knowledge: Knowledge, embedder: Embedder
+) -> None:
+    report = run([seed_path, english_path], embedder, knowledge)
+    english_doc = next(d for d in report.documents if "Conoco gas field" in d.text)
+    arabic_doc = next(d for d in report.documents if "كونيكو" in d.text)
+    (english_monitor,) = _seed_claims(report, english_doc.id, 3)
+    (arabic_monitor,) = _seed_claims(report, arabic_doc.id, 3)
+    assert _incident_of(report, english_monitor).id == _incident_of(report, arabic_monitor).id
+    (english_drones,) = _seed_claims(report, english_doc.id, 7)
+    (arabic_drones,) = _seed_claims(report, arabic_doc.id, 9)
+    assert _incident_of(report, english_drones).id == _incident_of(report, arabic_drones).id
+    assert _incident_of(report, english_drones).id != _incident_of(report, english_monitor).id
