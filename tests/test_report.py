@@ -9,16 +9,17 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
-import importlib.util
 import io
 import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+# tests/ is on sys.path (pytest's default import mode), so the shared sample imports by name.
+import report_sample as sample
 
 import verify.report as report_pkg
 from verify.errors import ConfigError
@@ -38,19 +39,6 @@ from verify.report.exports import neutralise
 from verify.report.render import PAGE_LIMIT
 from verify.text.arabic import has_arabic
 
-
-def _load_sample() -> ModuleType:
-    # Loaded by path so it works whatever pytest's import mode or a tests/__init__.py.
-    spec = importlib.util.spec_from_file_location(
-        "report_sample", Path(__file__).with_name("report_sample.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sample = _load_sample()
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 

@@ -3,12 +3,11 @@ re-runs of the real CLI (ids are stable), with reviews that fit nothing reported
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+import report_sample as sample  # tests/ is on sys.path in pytest's default import mode
 
 from verify.errors import InputError
 from verify.records import Grade, Relation, Report, Review
@@ -16,19 +15,6 @@ from verify.review import ReviewRow, UnmatchedReview, apply_reviews, load_review
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "omar_field"
-
-
-def _load_sample() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "report_sample", Path(__file__).with_name("report_sample.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sample = _load_sample()
 
 
 @pytest.fixture()
