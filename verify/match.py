@@ -249,8 +249,9 @@ class _Pairs:
         """Cosine plus the bonuses of agreeing facets, capped at 1."""
         c = self.config
         # Rounded so that a pair exactly at the threshold (say cosine 0 plus 0.70 of bonuses)
-        # falls the same way whichever BLAS routine computed its cosine.
-        score = max(0.0, round(cosine, 9))
+        # falls the same way whichever BLAS routine, batch size or cache round-trip produced
+        # its vectors (those move a cosine by up to ~1e-7).
+        score = max(0.0, round(cosine, 6))
         if a.lang != b.lang and "und" not in (a.lang, b.lang):
             score += c.cross_language_bonus
         if self._places_match(a, b):

@@ -1,0 +1,240 @@
+"""The incremental store: a run over the store gives the report a run over everything gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bench.corpus import generate
+from verify import cli, pipeline
+from verify import store as store_module
+from verify.candidates import Item, candidate_pairs, pairs_with
+from verify.codec import claim_from_dict, claim_to_dict, incident_from_dict, incident_to_dict
+from verify.embed import CachedEmbedder, HashingEmbedder
+from verify.errors import InputError
+from verify.report import report_to_dict
+from verify.review import parse_reviews
+from verify.store import Store
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "omar_field"
+
+
+class CountingEmbedder(HashingEmbedder):
+    """A hashing embedder that remembers every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def _jsonl(path: Path, rows: Sequence[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small synthetic corpus split in two: 85% first, the rest (joining old incidents) later."""
+    rows = generate(400, seed=5).documents
+    random.Random(1).shuffle(rows)
+    cut = len(rows) * 85 // 100
+    folder = tmp_path_factory.mktemp("corpus")
+    return _jsonl(folder / "a.jsonl", rows[:cut]), _jsonl(folder / "b.jsonl", rows[cut:])
+
+
+def _store_run(db: Path, inputs: Sequence[Path], knowledge: Any, **kw: Any) -> pipeline.StoreRun:
+    with Store(db) as store:
+        return pipeline.run_incremental(inputs, kw.pop("embedder", HashingEmbedder()), knowledge, store, **kw)
+
+
+def _plain(inputs: Sequence[Path], knowledge: Any) -> dict[str, Any]:
+    # Behind a cache, as `verify run` embeds: the cache renormalises rows, which moves a
+    # cosine in its last float32 bits (enough to tip a pair that sits exactly at the threshold).
+    return report_to_dict(pipeline.run(inputs, CachedEmbedder(HashingEmbedder()), knowledge))
+
+
+def test_store_run_a_then_b_equals_a_plain_run_of_both(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    a, b = corpus
+    first = _store_run(tmp_path / "s.db", [a], knowledge)
+    assert report_to_dict(first.report) == _plain([a], knowledge)
+    second = _store_run(tmp_path / "s.db", [b], knowledge)
+    assert report_to_dict(second.report) == _plain([a, b], knowledge)
+    changes = second.changes
+    assert changes["run"] == 2 and changes["previous_run"] == 1 and not changes["rebuilt"]
+    assert len(changes["documents"]["new"]) == len(b.read_text().splitlines())
+    new_claims = set(changes["claims"]["new"])
+    assert new_claims == {c.id for c in second.report.claims} - {c.id for c in first.report.claims}
+    # The late reports join incidents the first run built, so those change.
+    assert changes["incidents"]["changed"]
+    old = {i.id for i in first.report.incidents}
+    for item in changes["incidents"]["changed"]:
+        assert set(item["was"]) <= old and item["id"] not in old
+    assert changes["incidents"]["unchanged"] == sum(i.id in old for i in second.report.incidents)
+
+
+def test_bundled_example_in_two_runs(tmp_path: Path, knowledge: Any) -> None:
+    statements, article = EXAMPLE / "statements.jsonl", EXAMPLE / "erbil_article.html"
+    _store_run(tmp_path / "s.db", [statements], knowledge)
+    second = _store_run(tmp_path / "s.db", [article], knowledge)
+    assert report_to_dict(second.report) == _plain([statements, article], knowledge)
+
+
+def test_known_documents_are_not_extracted_or_embedded_again(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = corpus
+    first = _store_run(tmp_path / "s.db", [a], knowledge)
+    embedder = CountingEmbedder()
+    calls: list[str] = []
+    real = pipeline.extract_claims
+    monkeypatch.setattr(pipeline, "extract_claims", lambda doc, k: calls.append(doc.id) or real(doc, k))
+    again = _store_run(tmp_path / "s.db", [a, b], knowledge, embedder=embedder)
+    b_ids = {json.loads(line)["id"] for line in b.read_text().splitlines()}
+    assert set(calls) == b_ids
+    old_texts = {c.text for c in first.report.claims}
+    new_texts = {c.text for c in again.report.claims if c.document_id in b_ids} - old_texts
+    assert set(embedder.seen) <= new_texts
+    nothing = _store_run(tmp_path / "s.db", [a, b], knowledge, embedder=CountingEmbedder())
+    assert nothing.changes["documents"] == {"new": [], "changed": []}
+    assert nothing.changes["incidents"]["unchanged"] == len(nothing.report.incidents)
+    assert report_to_dict(nothing.report) == report_to_dict(again.report)
+
+
+def test_changed_document_replaces_its_claims(tmp_path: Path, knowledge: Any) -> None:
+    lines = (EXAMPLE / "statements.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    before = _jsonl(tmp_path / "before.jsonl", rows)
+    _store_run(tmp_path / "s.db", [before], knowledge)
+    edited = [dict(r) for r in rows]
+    edited[0]["text"] = "The group said it fired three rockets at Harir air base on Monday."
+    after = _jsonl(tmp_path / "after.jsonl", edited)
+    run = _store_run(tmp_path / "s.db", [after], knowledge)
+    assert run.changes["documents"]["changed"] == [rows[0]["id"]]
+    assert report_to_dict(run.report) == _plain([after], knowledge)
+
+
+def test_interrupted_save_leaves_the_store_as_it_was(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = corpus
+    db = tmp_path / "s.db"
+    _store_run(db, [a], knowledge)
+    with Store(db) as store:
+        snapshot = store.load()
+    real = store_module._write
+
+    def interrupted(conn: sqlite3.Connection, *args: Any) -> None:
+        real(conn, *args)  # every row is written, then Ctrl-C before the commit
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_module, "_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _store_run(db, [b], knowledge)
+    monkeypatch.setattr(store_module, "_write", real)
+    with Store(db) as store:
+        assert store.load() == snapshot
+    assert report_to_dict(_store_run(db, [b], knowledge).report) == _plain([a, b], knowledge)
+
+
+def test_a_store_changed_meanwhile_is_not_overwritten(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    a, _ = corpus
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        stale = store.load()
+    _store_run(db, [a], knowledge)
+    with Store(db) as store, pytest.raises(InputError, match="another run"):
+        store.save(stale, store_module.Saved("x", [], {}, store_module.plan_documents(stale, []),
+                                             [], {}, [], frozenset(), [], {}, [], False))  # fmt: skip
+
+
+def test_other_code_or_registry_recomputes_everything(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    a, _ = corpus
+    db = tmp_path / "s.db"
+    _store_run(db, [a], knowledge)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = 'other' WHERE key = 'fingerprint'")
+    run = _store_run(db, [a], knowledge)
+    assert run.changes["rebuilt"]
+    assert report_to_dict(run.report) == _plain([a], knowledge)
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("this is not a database, just text that is long enough to be read" * 20)
+    with pytest.raises(InputError, match="not a usable verify store"):
+        Store(bad)
+
+
+def test_reviews_are_kept_for_later_runs(tmp_path: Path, knowledge: Any) -> None:
+    statements, article = EXAMPLE / "statements.jsonl", EXAMPLE / "erbil_article.html"
+    first = _store_run(tmp_path / "s.db", [statements], knowledge)
+    incident = first.report.incidents[0].id
+    rows = parse_reviews(f"id,grade,reviewer,note\n{incident},confirmed,Desk,checked\n", "r.csv")
+    _store_run(tmp_path / "s.db", [statements], knowledge, reviews=rows)
+    later = _store_run(tmp_path / "s.db", [article], knowledge)
+    assert [(r.id, r.review.value, r.review.reviewer) for r in later.reviews] == [
+        (incident, "confirmed", "Desk")
+    ]
+
+
+def test_records_round_trip(knowledge: Any) -> None:
+    report = pipeline.run([EXAMPLE], CachedEmbedder(HashingEmbedder()), knowledge)
+    assert [claim_from_dict(json.loads(json.dumps(claim_to_dict(c)))) for c in report.claims] == list(
+        report.claims
+    )
+    for incident in report.incidents:
+        data = json.loads(json.dumps(incident_to_dict(incident)))
+        restored = incident_from_dict(data, incident.findings)
+        assert restored == incident
+
+
+def test_cli_store_prints_and_writes_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_run_embedder", lambda model, cache: HashingEmbedder())
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    statements, article = EXAMPLE / "statements.jsonl", EXAMPLE / "erbil_article.html"
+    assert cli.main(["run", str(statements), "--store", str(db), "--out", str(out)]) == 0
+    assert cli.main(["run", str(article), "--store", str(db), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "run 2 since run 1: 1 new and 0 changed documents" in err
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["changes"]["documents"]["new"] and data["changes"]["run"] == 2
+    assert {d["id"] for d in data["documents"]} >= {json.loads(x)["id"] for x in statements.open()}
+
+
+def test_pairs_with_is_candidate_pairs_restricted_to_the_focus() -> None:
+    rng = random.Random(7)
+    day = dt.date(2024, 1, 1)
+    items = [
+        Item(
+            date=None if rng.random() < 0.2 else day + dt.timedelta(days=rng.randint(0, 9)),
+            published=day + dt.timedelta(days=rng.randint(0, 9)),
+            places=tuple(rng.sample(["harir", "omar", "conoco", "asad"], rng.randint(0, 2))),
+        )
+        for _ in range(120)
+    ]
+    vectors = np.asarray([[rng.random() for _ in range(8)] for _ in items], dtype=np.float32)
+    options: dict[str, Any] = {"window": 1, "published_window": 3, "floor": 0.2, "same_place": str.__eq__}
+    every = {
+        (int(a), int(b))
+        for first, second in candidate_pairs(items, vectors, **options)
+        for a, b in zip(first, second, strict=True)
+    }
+    focus = rng.sample(range(len(items)), 15)
+    first, second = pairs_with(focus, items, vectors, **options)
+    got = list(zip(first.tolist(), second.tolist(), strict=True))
+    assert len(got) == len(set(got))
+    assert set(got) == {p for p in every if p[0] in focus or p[1] in focus}
