@@ -254,3 +254,14 @@ def test_seed_drone_claim(facets: Extract, seed_path: Path) -> None:
     assert (found.weapon, found.count) == (Weapon.DRONE, 2)
     assert found.actor is not None and found.actor.canonical == "Kataib Hezbollah"
     assert found.target is not None and found.target.canonical == "Harir air base"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سقطت قذيفة قرب القاعدة دون معرفة حجم الأضرار.",
+        "A rocket struck near the base; the extent of the damage was not immediately known.",
+    ],
+)
+def test_unknown_damage_is_not_no_damage(facets: Extract, text: str) -> None:
+    assert facets(text).outcome != Outcome.NO_DAMAGE

@@ -165,3 +165,15 @@ def test_passive_reporting_verb_names_no_speaker(knowledge: Knowledge) -> None:
     pentagon = knowledge.registry.lookup("Pentagon")
     assert pentagon is not None
     assert [c.source for c in claims] == [pentagon.name, "Example Wire"]
+
+
+def test_apposition_does_not_steal_the_speaker(knowledge: Knowledge) -> None:
+    text = "Kataib Hezbollah, one of several Iran-backed groups in Iraq, said it launched a drone at the base."
+    (claim,) = extract_claims(Document(id="d", text=text), knowledge)
+    assert claim.source == "Kataib Hezbollah"
+
+
+def test_unregistered_arabic_speaker_ends_at_a_prepositional_phrase(knowledge: Knowledge) -> None:
+    text = "قالت مصادر أمنية بوقوع انفجار قرب القاعدة فجر اليوم."
+    (claim,) = extract_claims(Document(id="d", text=text), knowledge)
+    assert claim.source == "مصادر أمنية" and claim.source_type == SourceType.UNKNOWN

@@ -190,8 +190,10 @@ class _Speakers:
         self.last_speaker: Attribution | None = None
         self.last_group: Source | None = None
         self.self_claim = False
+        self._text = ""
 
     def attribute(self, text: str, offset: int) -> Attribution | None:
+        self._text = text
         tokens = _tokens(text, offset)
         mentions = [m for m in self.registry.find_mentions(text)]
         arabic = has_arabic(text)
@@ -235,12 +237,25 @@ class _Speakers:
             lo, hi = window
             inside = [m for m in mentions if lo - offset <= m.start and m.end <= hi - offset]
             if inside:
-                # The nearest name to an English verb; the head of the subject in Arabic.
+                # The nearest name to an English verb; the head of the subject in Arabic. An
+                # English subject followed by an apposition ("X, an umbrella group of Y, said")
+                # is the first name, not the one inside the apposition.
                 pick = inside[0] if window is after or arabic else inside[-1]
+                if not arabic and window is before:
+                    pick = self._appositive_head(mentions, tokens[i].start - offset) or pick
                 return _source_attribution(self.registry.get(pick.id), pick.text)
         if spokesman and self.last_group is not None:
             return _source_attribution(self.last_group, spokesman)
         return None
+
+    def _appositive_head(self, mentions: Sequence[MentionLike], cue: int) -> MentionLike | None:
+        """The name before an apposition that ends at the cue: "X, an umbrella group of Y, said"."""
+        head = self._text[:cue].rstrip()
+        if not head.endswith(","):
+            return None
+        opening = head[:-1].rfind(",")
+        named = [m for m in mentions if m.end <= opening and not self._text[m.end : opening].strip()]
+        return named[-1] if named else None
 
     def last_group_in(self, mentions: Sequence[MentionLike], before: int) -> Source | None:
         party = [m for m in mentions if m.end <= before]
@@ -281,6 +296,9 @@ class _Speakers:
         phrase: list[_Token] = []
         for t in neighbours:
             if t.key in self.cues.complementizers or _in(t.key, self.cues.reporting):
+                break
+            # "أفادت مصادر محلية بسماع دوي": the speaker ends where a prepositional phrase begins.
+            if arabic and phrase and t.key[:1] in "بل" and not _in(t.key, self.cues.speaker_stopwords):
                 break
             if t.key not in self.cues.speaker_stopwords:
                 phrase.append(t)

@@ -70,6 +70,7 @@ def _words(key: str) -> frozenset[str]:
     lex = load_lexicon()
     cas = lex["casualties"]
     table = {"negations": cas["negations"], "gap": cas["gap_words"], "ambiguous": cas["ambiguous_injured"]}
+    table["uncertainty"] = cas["uncertainty"]
     table |= {"markers": lex["object_markers"], "reporting": lex["reporting_verbs"]}
     table |= {"reporting_after": lex["reporting_verbs_after"]}
     return frozenset(fold_key(w) for w in table[key])
@@ -171,9 +172,17 @@ def _weapon_and_count(
 
 
 def _negated(text: str, at: int, reach: int = 3) -> bool:
-    """A negation among the ``reach`` words before ``at``, within the same clause."""
+    """A negation among the ``reach`` words before ``at``, within the same clause.
+
+    "دون معرفة حجم الأضرار" / "the damage was not immediately known" negate the knowing, not the
+    damage: an uncertainty word between the negation and ``at`` cancels it.
+    """
     before = re.split(r"[.,،;؛:]", text[max(0, at - 80) : at])[-1]
-    return any(w in _words("negations") for w in fold_key(before).split()[-reach:])
+    words = fold_key(before).split()[-reach:]
+    negations = [i for i, w in enumerate(words) if w in _words("negations")]
+    if not negations:
+        return False
+    return not any(w in _words("uncertainty") for w in words[negations[-1] + 1 :])
 
 
 def _outcome(hits: list[_Hit], text: str) -> Outcome | None:
