@@ -177,3 +177,15 @@ def test_unregistered_arabic_speaker_ends_at_a_prepositional_phrase(knowledge: K
     text = "قالت مصادر أمنية بوقوع انفجار قرب القاعدة فجر اليوم."
     (claim,) = extract_claims(Document(id="d", text=text), knowledge)
     assert claim.source == "مصادر أمنية" and claim.source_type == SourceType.UNKNOWN
+
+
+def test_country_names_and_clock_times_are_not_cues_or_boundaries(knowledge: Knowledge) -> None:
+    text = (
+        "At 9 p.m. on Friday, bombers flown from the United States struck 30 targets in Syria. "
+        "Iraq's government condemned the raids, saying civilians were among the dead."
+    )
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    assert len(claims) == 2
+    assert claims[0].source == "Example Wire"
+    iraq = knowledge.registry.lookup("Iraqi government")
+    assert iraq is not None and claims[1].source == iraq.name

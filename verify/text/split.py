@@ -22,7 +22,7 @@ class Span:
 _ABBREVIATIONS = frozenset(
     {
         *("mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "st", "jr", "sr"),
-        *("vs", "etc", "no", "inc", "corp", "co", "u.s", "u.k", "u.n", "e.g", "i.e"),
+        *("vs", "etc", "no", "inc", "corp", "co", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"),
         *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
     }
 )
