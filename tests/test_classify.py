@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from verify.classify import (
     save_model,
 )
 from verify.errors import ModelError
-from verify.judge import pair_features
+from verify.judge import ScoredPair, judge_incident, judge_pair, pair_features
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
 from verify.sources import entity_similarity
 
@@ -105,6 +107,54 @@ def test_count_conflict_keeps_the_rule_relation() -> None:
     assert relation is Relation.OVERSTATES and confidence == pytest.approx(0.2)
     plain = pair_features(_claim("x"), _claim("y", party=False), similarity=entity_similarity)
     assert combine(plain, proba) == (Relation.CORROBORATES, 0.7)
+    # A count conflict with an article the model finds unrelated is not a contradiction.
+    elsewhere = {Relation.CORROBORATES: 0.1, Relation.CONTRADICTS: 0.2, Relation.UNRELATED: 0.7}
+    assert combine(rules, elsewhere) == (Relation.UNRELATED, 0.7)
+
+
+def test_changed_word_features() -> None:
+    # Words differing only by a clitic are morphology, not a change.
+    same = _features("قصفت الطائرات المطار العسكري", "وقصفت الطائرات المطار العسكري")
+    assert same["changed_claim"] == 0 and same["changed_evidence"] == 0 and same["no_change"] == 1
+    assert same["morph_evidence"] == 1
+    flipped = _features("The death toll rose to 12 in the city", "The death toll fell to 9 in the city")
+    assert flipped["changed_antonyms"] == 1 and flipped["changed_numbers_both"] == 1
+    assert flipped["changed_claim"] == 2 and flipped["no_change"] == 0
+    negated = _features("The convoy reached the town", "The convoy never reached the town")
+    assert negated["changed_neg_evidence"] == 1 and negated["changed_neg_mismatch"] == 1
+
+
+def test_changed_word_vectors_give_substitution_scores() -> None:
+    c, e = _claim("prices rise sharply"), _claim("prices fall sharply", party=False)
+    rules = pair_features(c, e, similarity=entity_similarity, opposing=False)
+    words = {"rise": np.array([1.0, 0.0], dtype=np.float32), "fall": np.array([0.6, 0.8], dtype=np.float32)}
+    row = dict(zip(FEATURE_NAMES, pair_row(PairInput(c, e, rules), 0.9, words=words), strict=True))
+    assert row["substitution_max"] == pytest.approx(0.6) and row["substitutions"] == 1
+    assert row["changed_set_cosine"] == pytest.approx(0.6)
+
+
+def test_judge_takes_its_confidence_from_a_scorer() -> None:
+    c = _claim("x", Facets(count=5))
+    e = _claim("y", Facets(count=1), party=False)
+    calls: list[int] = []
+
+    def scorer(pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
+        calls.append(len(pairs))
+        return [{Relation.CORROBORATES: 0.4, Relation.CONTRADICTS: 0.45, Relation.PARTIAL: 0.15}] * len(pairs)
+
+    j = judge_pair(c, e, similarity=entity_similarity, scorer=scorer)
+    # The rule keeps the relation and its facets; the confidence is P(the pair differs at all).
+    assert j.relation is Relation.OVERSTATES and j.confidence == pytest.approx(0.6)
+    assert [d.name for d in j.facets] == ["count"]
+    heuristic = judge_pair(c, e, similarity=entity_similarity)
+    assert heuristic.relation is Relation.OVERSTATES and heuristic.confidence != pytest.approx(0.6)
+    other = replace(e, document_id="d2", source="monitor")
+    findings = judge_incident(
+        [c, other], opposing=lambda a, b: False, similarity=entity_similarity, scorer=scorer
+    )
+    assert [f.relation for f in findings] == [Relation.OVERSTATES]
+    assert findings[0].confidence == pytest.approx(0.6)
+    assert calls == [1, 1]  # one batch per incident
 
 
 def test_model_round_trip_and_errors(tmp_path: Path) -> None:

@@ -102,6 +102,16 @@ def test_model_probabilities_become_confidences(judge: PairJudge) -> None:
     fitted = PairJudge(judge.embedder, judge.registry, judge.places, model, facets=judge.facets)
     verdicts = fitted.judge(["Rockets hit the base in town 77"], ["The bank raised rates in year 77"])
     assert verdicts[0].relation is Relation.UNRELATED and 0.5 < verdicts[0].confidence <= 1.0
+    # The pipeline's scorer: sentence claims with their rule features, one batch.
+    c = fitted.prepare(["Rockets hit the base in town 5"], ["Rockets hit the base in town 5, monitors said"])
+    d = fitted.prepare(["Rockets hit the base in town 6"], ["The bank raised rates in year 6"])
+    pair = c.pairs[0]
+    far = d.pairs[0]
+    (near_p, far_p) = fitted.probabilities(
+        [(pair.claim, pair.evidence, pair.rules), (far.claim, far.evidence, far.rules)]
+    )
+    assert near_p[Relation.CORROBORATES] > 0.5 and far_p[Relation.UNRELATED] > 0.5
+    assert fitted.probabilities([]) == []
 
 
 def test_output_rows_add_the_verdict_columns(judge: PairJudge) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -40,8 +40,9 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from verify.delta import DELTA_NAMES, WordVectors, delta_row
 from verify.errors import ModelError
-from verify.judge import PairFeatures, decide
+from verify.judge import PairFeatures, decide, group_probability
 from verify.records import Claim, Relation
 from verify.text.arabic import normalize_key
 
@@ -49,7 +50,7 @@ Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 48
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -99,6 +100,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rationale_score",
     "rationale_sentences_log",
     "length_ratio_log",
+    *DELTA_NAMES,
 )
 
 
@@ -110,6 +112,8 @@ class PairVectors:
     evidence: npt.NDArray[np.float32]
     claim_changed: npt.NDArray[np.float32]
     evidence_changed: npt.NDArray[np.float32]
+    words: WordVectors = field(default_factory=dict)
+    """Unit vectors of the single changed words (see :mod:`verify.delta`)."""
 
 
 def changed_words(claim: str, evidence: str) -> tuple[str, str]:
@@ -222,7 +226,12 @@ def _rule_features(f: PairFeatures) -> list[float]:
     ]
 
 
-def pair_row(pair: PairInput, cosine: float, entities: EntityFinder | None = None) -> list[float]:
+def pair_row(
+    pair: PairInput,
+    cosine: float,
+    entities: EntityFinder | None = None,
+    words: WordVectors | None = None,
+) -> list[float]:
     """The hand-made features of one pair, in ``FEATURE_NAMES`` order."""
     ea = entities(pair.claim.text) if entities else frozenset()
     eb = entities(pair.evidence.text) if entities else frozenset()
@@ -242,6 +251,14 @@ def pair_row(pair: PairInput, cosine: float, entities: EntityFinder | None = Non
         pair.rationale_score,
         float(np.log1p(pair.rationale_sentences)),
         float(np.log(lb / la)),
+        *delta_row(
+            pair.claim.text,
+            pair.evidence.text,
+            words or {},
+            negation=_cue_set("negation"),
+            antonyms=_antonyms(),
+            stems=_stems,
+        ),
     ]
 
 
@@ -269,7 +286,9 @@ def featurize(
     # Zero rows (nothing changed) give cosine 0; the *_unchanged flags tell that case apart.
     changed = np.c_[_rowdot(cu, cv), _rowdot(cu, v), _rowdot(cv, u)]
     cosines = _rowdot(u, v)
-    hand = np.array([pair_row(p, float(c), entities) for p, c in zip(pairs, cosines, strict=True)])
+    hand = np.array(
+        [pair_row(p, float(c), entities, vectors.words) for p, c in zip(pairs, cosines, strict=True)]
+    )
     at = FEATURE_NAMES.index("changed_cosine")
     hand[:, at : at + 3] = changed
     hand[:, at + 3] = ~np.any(cu, axis=1)
@@ -383,14 +402,14 @@ def combine(rules: PairFeatures, proba: Mapping[Relation, float]) -> tuple[Relat
 
     The classifier decides and its probability is the confidence, except that an explicit
     denial or a count/casualty conflict found by the facet rules keeps the rule's relation
-    (overstates, understates, contradicts, partial); its confidence is then the classifier's
-    probability that the pair disagrees or differs at all (everything but corroborates and
-    unrelated), so a rule verdict on a pair the model finds unrelated is not presented as sure.
+    (overstates, understates, contradicts, partial) when the classifier does not find the pair
+    unrelated: whole articles carry many numbers about other events, and a conflict with one of
+    them says nothing about the claim. The confidence of a kept rule verdict is the classifier's
+    probability that the pair differs at all (see :func:`group_probability`).
     """
+    best = max(proba, key=lambda r: proba[r])
     rule = decide(rules)
     strong = rules.denial or rules.claim_denial or bool(_STRONG & set(rules.up + rules.down))
-    if strong and rule not in (Relation.CORROBORATES, Relation.UNRELATED):
-        differs = 1.0 - proba.get(Relation.CORROBORATES, 0.0) - proba.get(Relation.UNRELATED, 0.0)
-        return rule, float(min(1.0, max(0.0, differs)))
-    best = max(proba, key=lambda r: proba[r])
+    if strong and rule not in (Relation.CORROBORATES, Relation.UNRELATED) and best is not Relation.UNRELATED:
+        return rule, group_probability(rule, proba)
     return best, float(proba[best])

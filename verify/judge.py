@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -407,13 +407,48 @@ def explain(claim: Claim, evidence: Claim, f: PairFeatures, relation: Relation) 
     return f"{e} reports {_summary(evidence.facets)}; {c} claims {_summary(claim.facets)}."
 
 
+_DIFFERS = frozenset({Relation.CONTRADICTS, Relation.OVERSTATES, Relation.UNDERSTATES, Relation.PARTIAL})
+
+
+def group_probability(relation: Relation, proba: Mapping[Relation, float]) -> float:
+    """A classifier's probability for a rule ``relation``, or for the group it belongs to.
+
+    Corroborates and unrelated are read directly; a difference (contradicts, over- or
+    understates, partial) is any of those four, because the rules name the direction of a
+    difference more reliably than a model trained mostly on agree/disagree labels.
+    """
+    if relation in _DIFFERS:
+        value = sum(p for r, p in proba.items() if r in _DIFFERS)
+    else:
+        value = proba.get(relation, 0.0)
+    return float(min(1.0, max(0.0, value)))
+
+
+ScoredPair = tuple[Claim, Claim, PairFeatures]
+PairScorer = Callable[[Sequence[ScoredPair]], Sequence[Mapping[Relation, float]]]
+"""A trained classifier's calibrated probabilities for a batch of (claim, evidence, features)."""
+
+
 def judge_pair(
-    claim: Claim, evidence: Claim, *, similarity: Similarity, opposing: bool | None = None
+    claim: Claim,
+    evidence: Claim,
+    *,
+    similarity: Similarity,
+    opposing: bool | None = None,
+    scorer: PairScorer | None = None,
 ) -> Judgement:
-    """Judge one party claim against one evidence claim about the same incident."""
+    """Judge one party claim against one evidence claim about the same incident.
+
+    The rules give the relation and the differing facets; with a ``scorer`` the confidence is
+    the classifier's probability for that relation (or its group), else the rules' heuristic.
+    """
     f = pair_features(claim, evidence, similarity=similarity, opposing=opposing)
     relation = decide(f)
-    return Judgement(relation, confidence(f, relation), f.diffs, explain(claim, evidence, f, relation))
+    if scorer is not None and relation is not Relation.UNRELATED:
+        conf = group_probability(relation, scorer([(claim, evidence, f)])[0])
+    else:
+        conf = confidence(f, relation)
+    return Judgement(relation, conf, f.diffs, explain(claim, evidence, f, relation))
 
 
 def default_finding_id(claim_id: str, evidence_id: str | None) -> str:
@@ -428,19 +463,20 @@ def judge_incident(
     opposing: Callable[[str | None, str | None], bool],
     similarity: Similarity,
     finding_id: Callable[[str, str | None], str] | None = None,
+    scorer: PairScorer | None = None,
 ) -> tuple[Finding, ...]:
     """Findings for every party event claim of one incident, against independent and opposing evidence.
 
     Intent claims are never evidence; ``other`` claims only when they deny the event. Evidence
     that shares no comparable facet with the claim is dropped; a claim left with no evidence
-    gets one ``unverified`` finding.
+    gets one ``unverified`` finding. With a ``scorer`` (a trained classifier) the confidences
+    are its calibrated probabilities, scored in one batch per incident.
     """
     make_id = finding_id or default_finding_id
-    findings: list[Finding] = []
+    kept: list[tuple[Claim, Claim, PairFeatures, Relation]] = []
     for claim in claims:
         if claim.source_type is not SourceType.PARTY or claim.kind is not ClaimKind.EVENT:
             continue
-        judged: list[Finding] = []
         for other in claims:
             if other.document_id == claim.document_id and other.source == claim.source:
                 continue
@@ -451,12 +487,22 @@ def judge_incident(
                 other.kind is ClaimKind.OTHER and not is_denial(other.text)
             ):
                 continue
-            j = judge_pair(claim, other, similarity=similarity, opposing=against)
-            if j.relation is not Relation.UNRELATED:
-                fid = make_id(claim.id, other.id)
-                judged.append(
-                    Finding(fid, claim.id, other.id, j.relation, j.confidence, j.explanation, j.facets)
-                )
+            f = pair_features(claim, other, similarity=similarity, opposing=against)
+            relation = decide(f)
+            if relation is not Relation.UNRELATED:
+                kept.append((claim, other, f, relation))
+    probas = scorer([(c, e, f) for c, e, f, _ in kept]) if scorer and kept else None
+    by_claim: dict[str, list[Finding]] = {}
+    for n, (claim, other, f, relation) in enumerate(kept):
+        conf = group_probability(relation, probas[n]) if probas else confidence(f, relation)
+        text = explain(claim, other, f, relation)
+        found = Finding(make_id(claim.id, other.id), claim.id, other.id, relation, conf, text, f.diffs)
+        by_claim.setdefault(claim.id, []).append(found)
+    findings: list[Finding] = []
+    for claim in claims:
+        if claim.source_type is not SourceType.PARTY or claim.kind is not ClaimKind.EVENT:
+            continue
+        judged = by_claim.get(claim.id, [])
         if not judged:
             what = "denial" if is_denial(claim.text) else f"claim of {_summary(claim.facets)}"
             text = f"No independent source reports on {claim.source}'s {what}."

@@ -20,9 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, changed_words, combine, featurize
+from verify.delta import words_to_embed
 from verify.embed.base import Embedder
 from verify.errors import InputError
-from verify.judge import decide, pair_features
+from verify.judge import ScoredPair, decide, pair_features
 from verify.places import Gazetteer
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Relation, SourceType
 from verify.sources import SourceRegistry, entity_similarity
@@ -187,7 +188,6 @@ class PairJudge:
         pairs: list[PairInput] = []
         rationales: list[tuple[str, ...]] = []
         evidence_vecs: list[npt.NDArray[np.float32]] = []
-        changed: list[str] = []
         at = 0
         for i, (claim, group) in enumerate(zip(claims, candidates, strict=True)):
             vecs = sent_vecs[at : at + len(group)]
@@ -200,16 +200,46 @@ class PairJudge:
             mean = vecs[picked].mean(axis=0)
             evidence_vecs.append(mean / (np.linalg.norm(mean) or 1.0))
             text = " ".join(chosen)
-            changed.extend(changed_words(claim, text))
             c = _claim(offset + i, claim, "claim", self.facets(claim, "ar" if has_arabic(claim) else "en"))
             e = _claim(offset + i, text, "evidence", self.facets(text, "ar" if has_arabic(text) else "en"))
             rules = pair_features(c, e, similarity=entity_similarity, opposing=False)
             pairs.append(PairInput(c, e, rules, score, len(chosen)))
             rationales.append(chosen)
+        return pairs, rationales, self._matrix(pairs, claim_vecs, np.array(evidence_vecs, dtype=np.float32))
+
+    def probabilities(self, pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
+        """The model's calibrated probabilities for pipeline pairs (claim, evidence, rule features).
+
+        Both texts are single sentences here, so each is its own rationale; this is the
+        :data:`~verify.judge.PairScorer` that ``verify run`` passes to the judge.
+        """
+        if self.model is None:
+            raise ValueError("probabilities need a judge model")
+        if not pairs:
+            return []
+        claims = [c.text for c, _, _ in pairs]
+        evidences = [e.text for _, e, _ in pairs]
+        vectors = self.embedder.encode([*claims, *evidences])
+        claim_vecs, evidence_vecs = vectors[: len(pairs)], vectors[len(pairs) :]
+        inputs = []
+        for (c, e, rules), u, v in zip(pairs, claim_vecs, evidence_vecs, strict=True):
+            _, score = select_rationale(c.text, [e.text], [float(u @ v)], self.entities)
+            inputs.append(PairInput(c, e, rules, score, 1))
+        return self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs))
+
+    def _matrix(
+        self,
+        pairs: Sequence[PairInput],
+        claim_vecs: npt.NDArray[np.float32],
+        evidence_vecs: npt.NDArray[np.float32],
+    ) -> Matrix:
+        """The feature matrix: embeds the changed-word strings and the single changed words."""
+        changed = [t for p in pairs for t in changed_words(p.claim.text, p.evidence.text)]
         deltas = self.embedder.encode(changed)
-        pair_vectors = PairVectors(claim_vecs, np.array(evidence_vecs), deltas[0::2], deltas[1::2])
-        X = featurize(pairs, pair_vectors, entities=self.entities)
-        return pairs, rationales, X
+        words = words_to_embed([p.claim.text for p in pairs], [p.evidence.text for p in pairs])
+        word_vectors = dict(zip(words, self.embedder.encode(words), strict=True)) if words else {}
+        pair_vectors = PairVectors(claim_vecs, evidence_vecs, deltas[0::2], deltas[1::2], word_vectors)
+        return featurize(pairs, pair_vectors, entities=self.entities)
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:
         """Relation and confidence per prepared pair (rules alone when there is no model)."""

@@ -18,9 +18,10 @@ from verify.attribution import AttributedSpan, attribute, document_attribution
 from verify.changes import diff_runs
 from verify.context import resolve_in_document
 from verify.embed.base import Embedder
+from verify.errors import ModelError
 from verify.facets import extract_facets
 from verify.grade import grade_incident
-from verify.judge import judge_incident
+from verify.judge import PairScorer, judge_incident
 from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
 from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
 from verify.places import Gazetteer
@@ -142,6 +143,8 @@ class Matchers:
     related_places: Callable[[str, str], bool]
     similarity: Callable[[str, str], float]
     """Entity similarity for judging: related places and a side's umbrella names count as the same."""
+    scorer: PairScorer | None = None
+    """The trained classifier whose calibrated probabilities are the findings' confidences."""
 
 
 def matchers(knowledge: Knowledge) -> Matchers:
@@ -175,7 +178,7 @@ def matchers(knowledge: Knowledge) -> Matchers:
 def build_incident(group: Sequence[Claim], knowledge: Knowledge, match: Matchers) -> Incident:
     """One incident from its claims: the party claims judged, the incident graded."""
     opposing = knowledge.registry.opposing
-    findings = judge_incident(group, opposing=opposing, similarity=match.similarity)
+    findings = judge_incident(group, opposing=opposing, similarity=match.similarity, scorer=match.scorer)
     grade, rule = grade_incident(group, findings, opposing=opposing)
     ids = tuple(c.id for c in group)
     return Incident(
@@ -193,9 +196,13 @@ def cross_reference(
     vectors: np.ndarray,
     knowledge: Knowledge,
     config: MatchConfig | None = None,
+    scorer: PairScorer | None = None,
 ) -> list[Incident]:
-    """Group event claims into incidents, judge the party claims and grade each incident."""
-    match = matchers(knowledge)
+    """Group event claims into incidents, judge the party claims and grade each incident.
+
+    With a ``scorer`` (see :func:`judge_scorer`) findings carry the classifier's confidences.
+    """
+    match = replace(matchers(knowledge), scorer=scorer)
     clusters = group_incidents(
         claims,
         vectors,
@@ -205,6 +212,24 @@ def cross_reference(
         related_places=match.related_places,
     )
     return [build_incident([claims[i] for i in members], knowledge, match) for members in clusters]
+
+
+def judge_scorer(embedder: Embedder, knowledge: Knowledge) -> PairScorer | None:
+    """The shipped judge model as a scorer, loaded once per run; None without one for ``embedder``.
+
+    The model's interaction features come from one embedder's vectors, so a run with another
+    model keeps the rules' heuristic confidences rather than feed it foreign vectors.
+    """
+    from verify.classify import load_model
+    from verify.pairs import PairJudge
+
+    try:
+        model = load_model()
+    except ModelError:
+        return None
+    if model.embedder != embedder.name:
+        return None
+    return PairJudge(embedder, knowledge.registry, knowledge.places, model).probabilities
 
 
 def extract_batch(knowledge: Knowledge, documents: Sequence[Document]) -> list[tuple[Document, list[Claim]]]:
@@ -261,7 +286,7 @@ def run(
     say(f"extracted {len(claims)} claims ({events} events, {party} by parties to the conflict)")
     vectors = embed_events(claims, embedder, mapper)
     say(f"embedded {events} event claims with {embedder.name}")
-    incidents = cross_reference(claims, vectors, knowledge)
+    incidents = cross_reference(claims, vectors, knowledge, scorer=judge_scorer(embedder, knowledge))
     say(f"grouped events into {len(incidents)} incidents")
     return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
 

@@ -9,6 +9,8 @@ claimreview.jsonld and summary.md.
     ranking.py    reviewed vs machine decisions; incidents ordered by what is at stake
     context.py    Report -> ReportContext
     render.py     jinja2 environment (user templates first) -> HTML; a large report as pages
+    pages.py      content addresses of incident pages (incidents/manifest.json)
+    jsontext.py   indented JSON text, as json.dumps writes it, faster
     exports.py    CSV and schema.org ClaimReview
     markdown.py   summary.md for a newsroom chat
     writer.py     atomic file writing
@@ -20,7 +22,13 @@ from verify.report.context import build_context, build_paged, summarize
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
 from verify.report.markdown import to_summary_md
 from verify.report.ranking import by_stake, effective_grade, effective_relation
-from verify.report.render import builtin_template_dir, make_environment, render_html, render_site
+from verify.report.render import (
+    builtin_template_dir,
+    make_environment,
+    render_html,
+    render_pages,
+    render_site,
+)
 from verify.report.serialize import claim_to_dict, report_to_dict
 from verify.report.views import ReportContext
 from verify.report.writer import REPORT_FILES, write_report
@@ -39,6 +47,7 @@ __all__ = [
     "effective_relation",
     "make_environment",
     "render_html",
+    "render_pages",
     "render_site",
     "report_to_dict",
     "summarize",

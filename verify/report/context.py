@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -49,9 +49,14 @@ _NO_SCRIPT = Markup("")
 __all__ = [
     "CONTESTED",
     "PAGES_DIR",
+    "Lookup",
     "build_context",
     "build_paged",
     "effective_relation",
+    "incident_filters",
+    "incident_view",
+    "lookup",
+    "main_context",
     "page_name",
     "summarize",
 ]
@@ -74,16 +79,47 @@ def value_view(value: object, lang_hint: str = "") -> ValueView:
 
 
 @dataclass(frozen=True)
-class _Lookup:
+class Lookup:
+    """What incident views read about the rest of a report, indexed once per report."""
+
     claims: Mapping[str, Claim]
+    """Claims by id."""
     documents: Mapping[str, Document]
-    sentences: Mapping[str, list[Span]]
+    """Documents by id."""
     sides: Mapping[str, str | None]
+    """The registry's side of each source name."""
     source_tokens: Mapping[str, str]
+    """Filter option value of each (cleaned) source name."""
     side_tokens: Mapping[str, str]
+    """Filter option value of each side."""
+    sentences: dict[str, list[Span]] = field(default_factory=dict)
+    """Sentence spans of the documents quoted so far: split on first use, as only the incidents
+    rendered need them."""
 
     def side_of(self, claim: Claim) -> str:
+        """The claim's side, cleaned for display (``""`` when unknown)."""
         return _side(claim, self.documents, self.sides)
+
+    def sentences_of(self, document: Document) -> list[Span]:
+        """The document's sentence spans, split once."""
+        spans = self.sentences.get(document.id)
+        if spans is None:
+            spans = self.sentences[document.id] = display.sentences_of(document.text)
+        return spans
+
+
+def lookup(report: Report, registry_sides: Mapping[str, str | None] | None = None) -> Lookup:
+    """Index ``report`` for building incident views; ``registry_sides`` maps sources to sides."""
+    documents = {d.id: d for d in report.documents}
+    sides = registry_sides or {}
+    names = [display.clean(c.source).strip() for c in report.claims]
+    return Lookup(
+        claims={c.id: c for c in report.claims},
+        documents=documents,
+        sides=sides,
+        source_tokens=_tokens(names, "s"),
+        side_tokens=_tokens([s for c in report.claims if (s := _side(c, documents, sides))], "d"),
+    )
 
 
 def _side(claim: Claim, documents: Mapping[str, Document], sides: Mapping[str, str | None]) -> str:
@@ -109,12 +145,12 @@ def _review(review: Review | None, machine: str) -> ReviewView | None:
     )
 
 
-def _claim_view(claim: Claim, look: _Lookup) -> ClaimView:
+def _claim_view(claim: Claim, look: Lookup) -> ClaimView:
     doc = look.documents.get(claim.document_id)
     side = look.side_of(claim)
     snip = display.snippet(
         doc.text if doc else None,
-        look.sentences.get(claim.document_id, []),
+        look.sentences_of(doc) if doc else [],
         claim.start,
         claim.end,
         claim.text,
@@ -158,7 +194,7 @@ def _facet_rows(claims: list[Claim], findings: tuple[Finding, ...]) -> tuple[Fac
     return tuple(rows)
 
 
-def _finding_view(finding: Finding, look: _Lookup) -> FindingView:
+def _finding_view(finding: Finding, look: Lookup) -> FindingView:
     claim = look.claims.get(finding.claim_id)
     evidence = look.claims.get(finding.evidence_claim_id) if finding.evidence_claim_id else None
     decided = effective_relation(finding).value
@@ -190,13 +226,27 @@ def page_name(incident_id: str) -> str:
     return display.anchor("incident", incident_id) + ".html"
 
 
-def _incident_view(incident: Incident, look: _Lookup, paged: bool) -> IncidentView:
+def incident_filters(incident: Incident, look: Lookup) -> tuple[str, str]:
+    """Filter option values (``filter_sources``, ``filter_sides``) of the incident's speakers."""
+    claims = [look.claims[cid] for cid in incident.claim_ids if cid in look.claims]
+    sources = sorted({look.source_tokens[display.clean(c.source).strip()] for c in claims})
+    sides = sorted({look.side_tokens[s] for s in (look.side_of(c) for c in claims) if s})
+    return " ".join(sources), " ".join(sides)
+
+
+def incident_view(
+    incident: Incident, look: Lookup, *, paged: bool = False, full: bool = True
+) -> IncidentView:
+    """One incident for the templates; ``paged`` names its own page (a report split into pages).
+
+    Without ``full`` it is a listing entry, cheap to build: ``claims``, ``facet_rows`` and
+    ``findings`` are left empty (the list of every incident shows none of them).
+    """
     claims = [look.claims[cid] for cid in incident.claim_ids if cid in look.claims]
     # Party claims first: they are what the incident is judged on.
     claims.sort(key=lambda c: c.source_type is not SourceType.PARTY)
     decided = effective_grade(incident).value
-    sources = sorted({look.source_tokens[display.clean(c.source).strip()] for c in claims})
-    sides = sorted({look.side_tokens[s] for s in (look.side_of(c) for c in claims) if s})
+    sources, sides = incident_filters(incident, look)
     return IncidentView(
         id=incident.id,
         anchor=display.anchor("incident", incident.id),
@@ -207,14 +257,14 @@ def _incident_view(incident: Incident, look: _Lookup, paged: bool) -> IncidentVi
         decided_grade_label=_label(decided),
         toll=str(toll(incident, look.claims)),
         contested=is_contested(incident),
-        filter_sources=" ".join(sources),
-        filter_sides=" ".join(sides),
+        filter_sources=sources,
+        filter_sides=sides,
         filter_relations=" ".join(sorted({effective_relation(f).value for f in incident.findings})),
         grade_rule=text_view(incident.grade_rule),
         review=_review(incident.review, incident.grade.value),
-        claims=tuple(_claim_view(c, look) for c in claims),
-        facet_rows=_facet_rows(claims, incident.findings),
-        findings=tuple(_finding_view(f, look) for f in incident.findings),
+        claims=tuple(_claim_view(c, look) for c in claims) if full else (),
+        facet_rows=_facet_rows(claims, incident.findings) if full else (),
+        findings=tuple(_finding_view(f, look) for f in incident.findings) if full else (),
         page=page_name(incident.id) if paged else "",
     )
 
@@ -254,7 +304,7 @@ def _options(tokens: Mapping[str, str], counts: Counter[str]) -> tuple[OptionVie
     )
 
 
-def _filters(incidents: Sequence[IncidentView], look: _Lookup) -> FiltersView:
+def _filters(incidents: Sequence[IncidentView], look: Lookup) -> FiltersView:
     sources: Counter[str] = Counter(t for i in incidents for t in i.filter_sources.split())
     sides: Counter[str] = Counter(t for i in incidents for t in i.filter_sides.split())
     grades = Counter(i.decided_grade for i in incidents)
@@ -322,20 +372,41 @@ def build_paged(
     With ``shown`` set, the main page holds that many incidents (the most at stake), its filters
     count those, and every incident view names its own page; the summary still counts everything.
     """
-    documents = {d.id: d for d in report.documents}
-    sides = registry_sides or {}
-    look = _Lookup(
-        claims={c.id: c for c in report.claims},
-        documents=documents,
-        sentences={d.id: display.sentences_of(d.text) for d in report.documents},
-        sides=sides,
-        source_tokens=_tokens([display.clean(c.source).strip() for c in report.claims], "s"),
-        side_tokens=_tokens([s for c in report.claims if (s := _side(c, documents, sides))], "d"),
-    )
-    every = tuple(_incident_view(i, look, shown is not None) for i in by_stake(report))
+    look = lookup(report, registry_sides)
+    every = tuple(incident_view(i, look, paged=shown is not None) for i in by_stake(report))
     incidents = every if shown is None else every[:shown]
-    paging = None if shown is None else PagingView(len(incidents), len(every), f"{PAGES_DIR}/index.html")
-    context = ReportContext(
+    context = main_context(
+        report,
+        look,
+        incidents,
+        total=None if shown is None else len(every),
+        script=script,
+        csp=csp,
+        title=title,
+        unmatched=unmatched,
+        jsonld=jsonld,
+    )
+    return context, every
+
+
+def main_context(
+    report: Report,
+    look: Lookup,
+    incidents: tuple[IncidentView, ...],
+    *,
+    total: int | None = None,
+    script: Markup = _NO_SCRIPT,
+    csp: str = "",
+    title: str = "Verification report",
+    unmatched: Sequence[UnmatchedReview] = (),
+    jsonld: Markup = _NO_SCRIPT,
+) -> ReportContext:
+    """The main page's context showing ``incidents`` (full views, in order).
+
+    ``total`` set means the report is split into pages and has that many incidents in all.
+    """
+    paging = None if total is None else PagingView(len(incidents), total, f"{PAGES_DIR}/index.html")
+    return ReportContext(
         title=title,
         schema_version=report.schema_version,
         summary=summarize(report),
@@ -347,4 +418,3 @@ def build_paged(
         csp=csp,
         paging=paging,
     )
-    return context, every

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from verify.records import Casualties, Entity, TimeRef
@@ -21,6 +22,8 @@ from verify.text.split import Span, split_sentences
 # LRE RLE PDF LRO RLO, LRI RLI FSI PDI, plus the invisible C0/C1 controls except tab and newline.
 _UNSAFE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+# Text with none of these is already clean: most text, so most calls skip both substitutions.
+_NEEDS_CLEANING = re.compile(_UNSAFE_CHARS.pattern + r"|[^\S ]|  ")
 _ENUM_WORD = re.compile(r"[a-z]+(?:_[a-z]+)+")
 CONTEXT_CHARS = 240
 """How many characters of the surrounding sentence to show on each side of a quoted claim."""
@@ -29,21 +32,32 @@ NOT_STATED = "—"
 
 def clean(text: str) -> str:
     """Text safe to display: no bidi override/isolate or control characters, spaces collapsed."""
+    if _NEEDS_CLEANING.search(text) is None:
+        return text
     return _SPACES.sub(" ", _UNSAFE_CHARS.sub("", text))
 
 
 def direction(text: str, lang_hint: str = "") -> tuple[str, str]:
     """``(dir, lang)`` attributes for one element: rtl/ar for Arabic, else ltr or auto."""
-    letters = [c for c in text if c.isalpha()]
-    arabic = sum(1 for c in letters if has_arabic(c))
+    letters = sum(map(str.isalpha, text))
+    arabic = len(_arabic_letters().findall(text)) if letters else 0
     hint = lang_hint.lower()
     other = "" if hint in ("", "und") or hint.startswith("ar") else hint
-    if letters and arabic * 2 >= len(letters):
+    if letters and arabic * 2 >= letters:
         return "rtl", "ar"
     if arabic or not letters:
         # Mixed scripts, or nothing to judge by: let the browser decide from the first strong char.
         return "auto", other
     return "ltr", other
+
+
+@lru_cache(maxsize=1)
+def _arabic_letters() -> re.Pattern[str]:
+    """The letters ``has_arabic`` counts as Arabic, as one character class (built from it over
+    the Basic Multilingual Plane, where its script lives): counting matches beats testing each
+    character in Python."""
+    chars = [c for c in map(chr, range(0x10000)) if c.isalpha() and has_arabic(c)]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
 def safe_url(url: str | None) -> str:

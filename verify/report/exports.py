@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from verify.records import Claim, Document, Finding, Relation, Report
 from verify.report import display
+from verify.report.jsontext import dumps_indented
 from verify.report.ranking import effective_relation
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -155,7 +155,7 @@ def claim_reviews(report: Report, *, review_author: str = "verify") -> list[dict
 
 def to_jsonld(report: Report, *, review_author: str = "verify") -> str:
     """The ClaimReview list as a JSON-LD document (a top-level array of ClaimReview nodes)."""
-    return json.dumps(claim_reviews(report, review_author=review_author), ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(claim_reviews(report, review_author=review_author)) + "\n"
 
 
 def script_safe_json(text: str) -> str:

@@ -11,6 +11,9 @@ escaping.
 A report with more than ``PAGE_LIMIT`` incidents is split (:func:`render_site`): report.html keeps
 the summary and the ``MAIN_INCIDENTS`` most at stake, and every incident gets its own page in
 ``incidents/`` (same templates, same escaping, no script), listed in ``incidents/index.html``.
+:func:`render_pages` skips the pages a previous write left unchanged (their content address is
+in the manifest, :mod:`verify.report.pages`) and builds full incident views only for the pages
+it renders; the list of every incident gets cheap listing entries.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import base64
 import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -27,8 +31,9 @@ from markupsafe import Markup
 import verify
 from verify.errors import ConfigError
 from verify.records import Report
-from verify.report.context import PAGES_DIR, build_context, build_paged
+from verify.report.context import PAGES_DIR, build_context, incident_view, lookup, main_context, page_name
 from verify.report.exports import script_safe_json, to_jsonld
+from verify.report.pages import PageManifest, fingerprint, incident_digest
 from verify.report.ranking import by_stake
 from verify.report.views import IncidentIndexContext, IncidentPageContext, ReportContext
 from verify.review import UnmatchedReview
@@ -41,6 +46,7 @@ PAGE_LIMIT = 1000
 MAIN_INCIDENTS = 200
 """Incidents shown in full on the main page of a split report, the most at stake."""
 SCRIPT_TEMPLATE = "_script.js"
+_INDEX_HREF = "index.html"
 BUILTIN_PREFIX = "builtin"
 """``builtin:report.html`` always names the packaged template, even when a user's overrides it."""
 
@@ -66,6 +72,8 @@ def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # One environment renders one report: no need to stat a template at every include.
+        auto_reload=False,
     )
 
 
@@ -124,6 +132,101 @@ def render_html(
     return render_context(context, env)
 
 
+@dataclass(frozen=True)
+class Site:
+    """The HTML of a report: the pages rendered this time and what every incident page is from."""
+
+    pages: dict[str, str]
+    """Rendered pages by path relative to the output folder (``report.html`` first)."""
+    manifest: PageManifest | None
+    """Digest of every incident page of a split report, rendered now or not; None when the
+    report fits one page."""
+
+
+def render_pages(
+    report: Report,
+    *,
+    registry_sides: Mapping[str, str | None] | None = None,
+    template_dir: Path | None = None,
+    unmatched: Sequence[UnmatchedReview] = (),
+    review_author: str = "verify",
+    page_limit: int = PAGE_LIMIT,
+    main_incidents: int = MAIN_INCIDENTS,
+    previous: PageManifest | None = None,
+) -> Site:
+    """Render the report's pages, skipping the incident pages ``previous`` already has.
+
+    ``previous`` names the incident pages on disk and their digests; a page whose digest and
+    fingerprint match is neither built nor rendered (its file is as a fresh render would
+    write it). Up to ``page_limit`` incidents the site is ``report.html`` alone; past it, also
+    ``incidents/index.html`` and one ``incidents/<page>.html`` per incident.
+    """
+    if len(report.incidents) <= page_limit:
+        html = render_html(
+            report,
+            registry_sides=registry_sides,
+            template_dir=template_dir,
+            unmatched=unmatched,
+            review_author=review_author,
+        )
+        return Site({PAGE_TEMPLATE: html}, None)
+    env = make_environment(template_dir)
+    script = _render(env, SCRIPT_TEMPLATE, {}).strip()
+    look = lookup(report, registry_sides)
+    ordered = by_stake(report)
+    top = ordered[:main_incidents]
+    shown = tuple(incident_view(i, look, paged=True) for i in top)
+    shown_part = dataclasses.replace(report, incidents=top)
+    context = main_context(
+        report,
+        look,
+        shown,
+        total=len(ordered),
+        script=Markup(script),
+        csp=content_security_policy(script),
+        unmatched=unmatched,
+        # The main page's JSON-LD covers the incidents it shows; claimreview.jsonld has them all.
+        jsonld=Markup(script_safe_json(to_jsonld(shown_part, review_author=review_author).strip())),
+    )
+    quiet = content_security_policy("")
+    pages = {PAGE_TEMPLATE: render_context(context, env)}
+    index = IncidentIndexContext(
+        title=f"All incidents: {context.title}",
+        schema_version=context.schema_version,
+        summary=context.summary,
+        incidents=tuple(incident_view(i, look, paged=True, full=False) for i in ordered),
+        report_href=f"../{PAGE_TEMPLATE}",
+        jsonld=Markup(""),
+        script=Markup(""),
+        csp=quiet,
+    )
+    pages[f"{PAGES_DIR}/index.html"] = render_context(index, env, INDEX_TEMPLATE)
+    settings = (context.title, str(context.schema_version), index.report_href, _INDEX_HREF, quiet)
+    manifest = PageManifest(fingerprint(env, INCIDENT_TEMPLATE, settings), {})
+    reusable = previous.pages if previous and previous.fingerprint == manifest.fingerprint else {}
+    built = {view.id: view for view in shown}
+    cache: dict[str, bytes] = {}
+    digests = {}
+    for incident in ordered:
+        path = f"{PAGES_DIR}/{page_name(incident.id)}"
+        digests[path] = digest = incident_digest(incident, look, cache)
+        if reusable.get(path) == digest:
+            continue
+        view = built.get(incident.id) or incident_view(incident, look, paged=True)
+        page = IncidentPageContext(
+            title=f"{view.title.text}: {context.title}",
+            schema_version=context.schema_version,
+            incident=view,
+            report_href=index.report_href,
+            index_href=_INDEX_HREF,
+            jsonld=Markup(""),
+            script=Markup(""),
+            csp=quiet,
+        )
+        pages[path] = render_context(page, env, INCIDENT_TEMPLATE)
+    return Site(pages, dataclasses.replace(manifest, pages=digests))
+
+
 def render_site(
     report: Report,
     *,
@@ -139,51 +242,12 @@ def render_site(
     Up to ``page_limit`` incidents that is ``report.html`` alone (:func:`render_html`); past it,
     also ``incidents/index.html`` and one ``incidents/<page>.html`` per incident.
     """
-    if len(report.incidents) <= page_limit:
-        html = render_html(
-            report,
-            registry_sides=registry_sides,
-            template_dir=template_dir,
-            unmatched=unmatched,
-            review_author=review_author,
-        )
-        return {PAGE_TEMPLATE: html}
-    env = make_environment(template_dir)
-    script = _render(env, SCRIPT_TEMPLATE, {}).strip()
-    shown_part = dataclasses.replace(report, incidents=by_stake(report)[:main_incidents])
-    context, every = build_paged(
+    return render_pages(
         report,
-        shown=main_incidents,
         registry_sides=registry_sides,
-        script=Markup(script),
-        csp=content_security_policy(script),
+        template_dir=template_dir,
         unmatched=unmatched,
-        # The main page's JSON-LD covers the incidents it shows; claimreview.jsonld has them all.
-        jsonld=Markup(script_safe_json(to_jsonld(shown_part, review_author=review_author).strip())),
-    )
-    quiet = content_security_policy("")
-    pages = {PAGE_TEMPLATE: render_context(context, env)}
-    index = IncidentIndexContext(
-        title=f"All incidents: {context.title}",
-        schema_version=context.schema_version,
-        summary=context.summary,
-        incidents=every,
-        report_href=f"../{PAGE_TEMPLATE}",
-        jsonld=Markup(""),
-        script=Markup(""),
-        csp=quiet,
-    )
-    pages[f"{PAGES_DIR}/index.html"] = render_context(index, env, INDEX_TEMPLATE)
-    for incident in every:
-        page = IncidentPageContext(
-            title=f"{incident.title.text}: {context.title}",
-            schema_version=context.schema_version,
-            incident=incident,
-            report_href=f"../{PAGE_TEMPLATE}",
-            index_href="index.html",
-            jsonld=Markup(""),
-            script=Markup(""),
-            csp=quiet,
-        )
-        pages[f"{PAGES_DIR}/{incident.page}"] = render_context(page, env, INCIDENT_TEMPLATE)
-    return pages
+        review_author=review_author,
+        page_limit=page_limit,
+        main_incidents=main_incidents,
+    ).pages

@@ -353,7 +353,8 @@ class IncidentIndexContext:
     summary: SummaryView
     """The report's counts, as on the main page."""
     incidents: tuple[IncidentView, ...]
-    """Every incident, most at stake first; each links to its ``page``."""
+    """Every incident, most at stake first; each links to its ``page``. These are listing
+    entries: their ``claims``, ``facet_rows`` and ``findings`` are empty (each page has them)."""
     report_href: str
     """Link back to the main page."""
     jsonld: Markup

@@ -5,12 +5,14 @@ report and never clobbers a previous one with a partial set. Files get the usual
 
 A large report's per-incident pages (``incidents/``) are written before report.html, so the main
 page never links to a page that is not there yet; pages of an earlier run that this one no longer
-has are removed after it.
+has are removed after it. Those pages are content-addressed (:mod:`verify.report.pages`):
+``incidents/manifest.json`` names what each was rendered from, and a rewrite renders only the
+pages whose inputs changed or whose file is gone, leaving the folder byte for byte as a fresh
+write would.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -20,8 +22,10 @@ from pathlib import Path
 from verify.records import Report
 from verify.report.context import PAGES_DIR
 from verify.report.exports import to_csv, to_jsonld
+from verify.report.jsontext import dumps_indented
 from verify.report.markdown import to_summary_md
-from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_site
+from verify.report.pages import MANIFEST, PageManifest, manifest_bytes, parse_manifest
+from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
 from verify.report.serialize import report_to_dict
 from verify.review import UnmatchedReview
 
@@ -77,8 +81,9 @@ def write_report(
     among the returned paths); report.json always holds everything. Returns the written paths.
     Raises ``ConfigError`` for an unusable template folder, before anything is written.
     """
-    data = report_to_dict(report, unmatched)
-    pages = render_site(
+    folder = Path(out_dir) / PAGES_DIR
+    stored = _stored(folder)
+    site = render_pages(
         report,
         registry_sides=registry_sides,
         template_dir=template_dir,
@@ -86,10 +91,12 @@ def write_report(
         review_author=review_author,
         page_limit=page_limit,
         main_incidents=main_incidents,
+        previous=_on_disk(folder, stored),
     )
+    pages = dict(site.pages)
     html = pages.pop(PAGE_TEMPLATE)
     contents = {
-        "report.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        "report.json": (dumps_indented(report_to_dict(report, unmatched)) + "\n").encode("utf-8"),
         "report.html": html.encode("utf-8"),
         "report.csv": to_csv(report),
         "claimreview.jsonld": to_jsonld(report, review_author=review_author).encode("utf-8"),
@@ -97,25 +104,60 @@ def write_report(
     }
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = _write_pages(out_dir, pages)
+    written = _write_pages(out_dir, pages, site.manifest, stored)
     for name in REPORT_FILES:
         path = out_dir / name
         atomic_write(path, contents[name])
         written.append(path)
-    _remove_stale_pages(out_dir / PAGES_DIR, {Path(name).name for name in pages})
+    current = site.manifest.pages if site.manifest else {}
+    _remove_stale_pages(folder, {Path(name).name for name in [*pages, *current]})
     return written
 
 
-def _write_pages(out_dir: Path, pages: Mapping[str, str]) -> list[Path]:
-    """Write the per-incident pages; returns the index page's path (if any), not every page's."""
+def _stored(folder: Path) -> PageManifest | None:
+    """The manifest in ``folder`` as written, None when there is none or it is unreadable."""
+    try:
+        return parse_manifest((folder / MANIFEST).read_bytes())
+    except OSError:
+        return None
+
+
+def _on_disk(folder: Path, stored: PageManifest | None) -> PageManifest | None:
+    """``stored`` less the pages whose file is gone: what a render may reuse."""
+    if stored is None:
+        return None
+    try:
+        present = set(os.listdir(folder))
+    except OSError:
+        return None
+    pages = {path: digest for path, digest in stored.pages.items() if Path(path).name in present}
+    return PageManifest(stored.fingerprint, pages)
+
+
+def _write_pages(
+    out_dir: Path, pages: Mapping[str, str], manifest: PageManifest | None, old: PageManifest | None
+) -> list[Path]:
+    """Write the rendered incident pages and the manifest; returns the index page's path (if any).
+
+    Entries of pages about to be replaced leave the ``old`` manifest first, so that a run
+    interrupted halfway never leaves a manifest vouching for a page whose file holds other
+    content.
+    """
+    folder = out_dir / PAGES_DIR
+    if manifest is None:
+        (folder / MANIFEST).unlink(missing_ok=True)
+        return []
+    folder.mkdir(exist_ok=True)
+    if old is not None and any(path in old.pages for path in pages):
+        kept = {path: digest for path, digest in old.pages.items() if path not in pages}
+        atomic_write(folder / MANIFEST, manifest_bytes(PageManifest(old.fingerprint, kept)), durable=False)
     index = []
-    if pages:
-        (out_dir / PAGES_DIR).mkdir(exist_ok=True)
     for name, html in pages.items():
         path = out_dir / name
         atomic_write(path, html.encode("utf-8"), durable=False)
         if path.name == "index.html":
             index.append(path)
+    atomic_write(folder / MANIFEST, manifest_bytes(manifest), durable=False)
     return index
 
 

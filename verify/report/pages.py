@@ -1,0 +1,155 @@
+"""Content addresses of a split report's incident pages, so a rewrite renders only what changed.
+
+An incident's page is a function of the incident, its claims, their documents, the registry
+sides and filter values shown for them, the templates the page uses and the code that renders
+it. :func:`incident_digest` hashes the first group, :func:`fingerprint` the rest; the writer
+keeps both in ``incidents/manifest.json`` and skips a page whose digest and fingerprint are
+unchanged and whose file is still there. Hashing the inputs costs a fraction of building and
+rendering a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+import verify
+from verify.records import Document, Incident
+from verify.report.context import Lookup, incident_filters
+
+MANIFEST = "manifest.json"
+"""File, beside the incident pages, naming each page's digest."""
+_FORMAT = 1
+_CODE_FILES = ("report/*.py", "text/arabic.py", "text/split.py")
+"""The modules whose code shapes a page (views, display helpers, sentence splitting)."""
+
+
+@dataclass(frozen=True)
+class PageManifest:
+    """What the incident pages on disk were rendered from."""
+
+    fingerprint: str
+    """Templates, code and page settings they were rendered with."""
+    pages: Mapping[str, str] = field(default_factory=dict)
+    """Page path relative to the output folder (``incidents/incident-x.html``) -> digest."""
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the verify version, the jinja2 and markupsafe versions and the rendering code."""
+    versions = [verify.__version__, *(metadata.version(name) for name in ("jinja2", "markupsafe"))]
+    digest = hashlib.sha256("|".join(versions).encode())
+    root = Path(verify.__file__).parent
+    for pattern in _CODE_FILES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def used_templates(env: jinja2.Environment, name: str) -> list[str] | None:
+    """``name`` and every template it extends, includes or imports, transitively, in a stable
+    order; None when one is chosen at render time (then every template counts)."""
+    seen: list[str] = []
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        assert env.loader is not None
+        try:
+            source, _, _ = env.loader.get_source(env, current)
+            refs = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            # Rendering reports the error properly; until then, count every template.
+            return None
+        if None in refs:
+            return None
+        todo += [ref for ref in refs if ref is not None]
+    return sorted(seen)
+
+
+def fingerprint(env: jinja2.Environment, template: str, settings: Iterable[str]) -> str:
+    """Hash of the sources of the templates ``template`` uses (as ``env`` resolves them: a
+    user's folder first), the rendering code and the page-wide ``settings`` (title, links...)."""
+    assert env.loader is not None
+    names = used_templates(env, template)
+    if names is None:
+        names = sorted(env.list_templates())
+    digest = hashlib.sha256(f"{_FORMAT}|{code_fingerprint()}".encode())
+    for name in names:
+        source, _, _ = env.loader.get_source(env, name)
+        digest.update(b"\0T" + name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
+    for setting in settings:
+        digest.update(b"\0S" + setting.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _document_digest(doc: Document, cache: MutableMapping[str, bytes]) -> bytes:
+    # A document is often quoted by several incidents: hash its text once.
+    key = doc.id
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = hashlib.sha256(repr(doc).encode("utf-8", "surrogatepass")).digest()
+    return found
+
+
+def incident_digest(incident: Incident, look: Lookup, cache: MutableMapping[str, bytes]) -> str:
+    """Hash of everything of the report an incident's page shows: the incident, the claims it
+    and its findings name, their documents, their sides, and its filter values.
+
+    The frozen records' ``repr`` lists every field, so a field added later is covered too.
+    ``cache`` keeps document digests between calls for one report.
+    """
+    digest = hashlib.sha256(repr(incident).encode("utf-8", "surrogatepass"))
+    named = list(incident.claim_ids)
+    for finding in incident.findings:
+        named.append(finding.claim_id)
+        if finding.evidence_claim_id is not None:
+            named.append(finding.evidence_claim_id)
+    for cid in dict.fromkeys(named):
+        claim = look.claims.get(cid)
+        if claim is None:
+            digest.update(b"\0missing " + cid.encode("utf-8", "surrogatepass"))
+            continue
+        digest.update(b"\0C" + repr(claim).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0side " + look.side_of(claim).encode("utf-8", "surrogatepass"))
+        doc = look.documents.get(claim.document_id)
+        digest.update(b"\0D" + (_document_digest(doc, cache) if doc else b"-"))
+    sources, sides = incident_filters(incident, look)
+    digest.update(f"\0F{sources}\0{sides}".encode())
+    return digest.hexdigest()
+
+
+def manifest_bytes(manifest: PageManifest) -> bytes:
+    """The manifest file's content."""
+    data = {
+        "format": _FORMAT,
+        "fingerprint": manifest.fingerprint,
+        "pages": dict(sorted(manifest.pages.items())),
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def parse_manifest(data: bytes) -> PageManifest | None:
+    """The manifest read back; None when it is not one this version wrote (then nothing is reused)."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("format") != _FORMAT:
+        return None
+    fingerprint, pages = raw.get("fingerprint"), raw.get("pages")
+    if not isinstance(fingerprint, str) or not isinstance(pages, dict):
+        return None
+    return PageManifest(
+        fingerprint, {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
+    )
