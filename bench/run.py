@@ -119,7 +119,10 @@ def bench_size(size: int, embedder: Embedder, args: argparse.Namespace) -> dict[
 
     pipeline.group_incidents = timed_group  # type: ignore[attr-defined]
     try:
-        incidents = stage("judging", lambda: pipeline.cross_reference(claims, vectors, knowledge))
+        scorer = pipeline.judge_scorer(embedder, knowledge)
+        incidents = stage(
+            "judging", lambda: pipeline.cross_reference(claims, vectors, knowledge, scorer=scorer)
+        )
     finally:
         pipeline.group_incidents = real_group  # type: ignore[attr-defined]
     row["time"]["grouping"] = grouping["seconds"]

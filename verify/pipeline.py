@@ -336,7 +336,8 @@ def run_incremental(
         claims.extend(found)
     say(f"extracted {len(fresh)} claims; {len(claims)} in the store")
     vectors = embed_events(claims, store.embedder(embedder))
-    incidents, components, built = _regroup(claims, vectors, fresh, before, plan, knowledge, rebuild)
+    scorer = judge_scorer(embedder, knowledge)
+    incidents, components, built = _regroup(claims, vectors, fresh, before, plan, knowledge, rebuild, scorer)
     say(f"grouped, judged and graded {len(built)} incidents; {len(incidents)} in the store")
     report = Report(documents=tuple(plan.documents), claims=tuple(claims), incidents=tuple(incidents))
     changes = diff_runs(before, plan, report, rebuild)
@@ -359,9 +360,13 @@ def _regroup(
     plan: Plan,
     knowledge: Knowledge,
     rebuild: bool,
+    scorer: PairScorer | None = None,
 ) -> tuple[list[Incident], dict[str, str], frozenset[str]]:
-    """Incidents of all ``claims``, the changed components' labels, and the ids of incidents built."""
-    match = matchers(knowledge)
+    """Incidents of all ``claims``, the changed components' labels, and the ids of incidents built.
+
+    ``scorer`` is the same judge model a plain run uses, so that both give the same confidences.
+    """
+    match = replace(matchers(knowledge), scorer=scorer)
     options: dict[str, Any] = {
         "similarity": entity_similarity,
         "actor_side": match.actor_side,
