@@ -362,6 +362,36 @@ def group_incidents(
     return found.clusters
 
 
+def _prepare(
+    claims: Sequence[Claim],
+    vectors: npt.NDArray[Any],
+    events: Sequence[int],
+    similarity: Similarity,
+    config: MatchConfig,
+    actor_side: Callable[[Entity], str | None] | None,
+    related_places: Callable[[str, str], bool] | None,
+) -> tuple[npt.NDArray[np.float64], _Pairs, list[_View], list[str | None]]:
+    """Unit vectors (float64, so that pairs at the threshold fall the same way), the pair
+    scorer, and the facet views and attacker sides of the event claims ``events``."""
+    matrix = np.asarray(vectors, dtype=np.float64)[list(events)]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = matrix / np.where(norms > 0, norms, 1.0)
+    pairs = _Pairs(similarity, config, related_places)
+    views = [_view(claims[i], config) for i in events]
+    sides = [_side(claims[i].facets.actor, actor_side) for i in events]
+    return matrix, pairs, views, sides
+
+
+def _search_options(pairs: _Pairs, config: MatchConfig) -> dict[str, Any]:
+    """Blocking and place options of candidate search, the same for a full and a fresh-only search."""
+    return {
+        "window": config.date_window_days,
+        "published_window": config.published_window_days,
+        "floor": _cosine_floor(config),
+        "same_place": lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+    }
+
+
 def grouping(
     claims: Sequence[Claim],
     vectors: npt.NDArray[Any],
@@ -377,23 +407,14 @@ def grouping(
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
         return Grouping([[i] for i in events], [[i] for i in events])
-    # float64 as before candidate search, so that pairs at the threshold fall the same way.
-    matrix = np.asarray(vectors, dtype=np.float64)[events]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = matrix / np.where(norms > 0, norms, 1.0)
-    pairs = _Pairs(similarity, config, related_places)
-    views = [_view(claims[i], config) for i in events]
-    sides = [_side(claims[i].facets.actor, actor_side) for i in events]
+    matrix, pairs, views, sides = _prepare(
+        claims, vectors, events, similarity, config, actor_side, related_places
+    )
     threshold = 1.0 - config.min_score
     links = _UnionFind(len(events))
     scored: dict[tuple[int, int], float] = {}  # pairs that may link; all others are _APART
     for first, second in candidate_pairs(
-        [_item(v) for v in views],
-        matrix.astype(np.float32),
-        window=config.date_window_days,
-        published_window=config.published_window_days,
-        floor=_cosine_floor(config),
-        same_place=lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+        [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     ):
         cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
         for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
@@ -449,12 +470,9 @@ def regroup_incidents(
     )
     if not focus:
         return Grouping([], [])
-    matrix = np.asarray(vectors, dtype=np.float64)[events]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = matrix / np.where(norms > 0, norms, 1.0)
-    pairs = _Pairs(similarity, config, related_places)
-    views = [_view(claims[i], config) for i in events]
-    sides = [_side(claims[i].facets.actor, actor_side) for i in events]
+    matrix, pairs, views, sides = _prepare(
+        claims, vectors, events, similarity, config, actor_side, related_places
+    )
     threshold = 1.0 - config.min_score
     links = _UnionFind(len(events))
     first_of: dict[int, int] = {}
@@ -463,13 +481,7 @@ def regroup_incidents(
         if k not in is_fresh:
             links.union(first_of.setdefault(components[i], k), k)
     first, second = pairs_with(
-        focus,
-        [_item(v) for v in views],
-        matrix.astype(np.float32),
-        window=config.date_window_days,
-        published_window=config.published_window_days,
-        floor=_cosine_floor(config),
-        same_place=lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+        focus, [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     )
     cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
     for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
