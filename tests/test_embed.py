@@ -217,3 +217,13 @@ def test_usem_module_saves_and_reloads_as_data(usem: Embedder, tmp_path: Path) -
     assert isinstance(reloaded, SentenceTransformerEmbedder)
     assert isinstance(reloaded.model, SentenceTransformer)
     np.testing.assert_allclose(reloaded.encode(TEXTS), usem.encode(TEXTS), atol=1e-5)
+
+
+def test_cache_returns_the_models_vectors_bit_for_bit(tmp_path: Path) -> None:
+    inner = HashingEmbedder(dim=64)
+    texts = ["صاروخ سقط قرب القاعدة", "A drone was shot down", "صاروخ سقط قرب القاعدة"]
+    expected = inner.encode(texts)
+    cached = CachedEmbedder(inner, tmp_path)
+    assert np.array_equal(cached.encode(texts), expected)
+    # A new cache object reads the vectors back from disk: still the same bits.
+    assert np.array_equal(CachedEmbedder(inner, tmp_path).encode(texts), expected)

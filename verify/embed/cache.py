@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.embed.base import Embedder, Vectors, normalize_rows
+from verify.embed.base import Embedder, Vectors
 
 CACHE_FILE = "vectors.sqlite3"
 _FLOAT_BYTES = 4
@@ -63,7 +63,9 @@ class CachedEmbedder:
         todo = [key for key in missing if key not in self._memory]
         if todo:
             text_of = dict(zip(keys, texts, strict=True))
-            fresh = normalize_rows(self.inner.encode([text_of[key] for key in todo]))
+            # Embedders return unit rows already; normalising again would move the vectors by
+            # ~1e-8 and make a cached run differ from an uncached one.
+            fresh = np.asarray(self.inner.encode([text_of[key] for key in todo]), dtype=np.float32)
             computed = {key: fresh[i] for i, key in enumerate(todo)}
             self._memory.update(computed)
             self._write(computed)
