@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from verify.embed.base import Embedder, Vectors
-from verify.errors import ConfigError, InputError, VerifyError
+from verify.errors import ConfigError, VerifyError
 from verify.pipeline import Knowledge, Progress, run
 from verify.records import Report
 
@@ -49,21 +49,11 @@ class DaskOptions:
 
 @dataclass(frozen=True)
 class _Failed:
-    """A user error raised in a task, carried back as data.
+    """A user error raised in a task, returned as data so the caller raises the first one in
+    input order rather than whichever task failed first. Our errors pickle (``InputError``
+    keeps its file and line), so the error itself travels back."""
 
-    Exceptions travel between processes by pickling, and ours take arguments their pickled
-    form does not keep; returning the error also lets the caller raise the first in input order.
-    """
-
-    kind: type[VerifyError]
-    message: str
-    path: str | None = None
-    line: int | None = None
-
-    def error(self) -> VerifyError:
-        if issubclass(self.kind, InputError) and self.path is not None:
-            return self.kind(self.path, self.message, self.line)
-        return self.kind(self.message)
+    error: VerifyError
 
 
 _BUILT: dict[str, Embedder] = {}
@@ -110,10 +100,8 @@ def _name_of(embedder: Embedder, _: object) -> str:
 def _apply(item: T, fn: Callable[[S, T], R], shared: S) -> R | _Failed:
     try:
         return fn(shared, item)
-    except InputError as exc:
-        return _Failed(type(exc), exc.message, exc.path, exc.line)
     except VerifyError as exc:
-        return _Failed(type(exc), str(exc))
+        return _Failed(exc)
 
 
 class DaskMapper:
@@ -133,7 +121,7 @@ class DaskMapper:
         del futures, arg
         for result in results:
             if isinstance(result, _Failed):
-                raise result.error()
+                raise result.error
         return results  # type: ignore[return-value]
 
 
