@@ -119,7 +119,7 @@ def bench_size(size: int, embedder: Embedder, args: argparse.Namespace) -> dict[
 
     pipeline.group_incidents = timed_group  # type: ignore[attr-defined]
     try:
-        scorer = pipeline.judge_scorer(embedder, knowledge)
+        scorer = pipeline.judge_scorer(embedder, knowledge, claims, vectors)
         incidents = stage(
             "judging", lambda: pipeline.cross_reference(claims, vectors, knowledge, scorer=scorer)
         )

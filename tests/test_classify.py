@@ -170,3 +170,32 @@ def test_model_round_trip_and_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.joblib").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="cannot read"):
         load_model(tmp_path / "bad.joblib")
+
+
+def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
+    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
+
+    knowledge = Knowledge.load(Settings())
+    first = [
+        _claim("x", Facets(count=5)),
+        replace(_claim("y", Facets(count=1), party=False), document_id="d2"),
+    ]
+    second = [
+        replace(_claim("p", Facets(count=2)), id="c2", document_id="d3"),
+        replace(_claim("q", Facets(count=2), party=False), id="e2", document_id="d4"),
+    ]
+    calls: list[int] = []
+
+    def scorer(pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
+        calls.append(len(pairs))
+        return [{Relation.CORROBORATES: 0.3, Relation.CONTRADICTS: 0.7}] * len(pairs)
+
+    match = replace(matchers(knowledge), scorer=scorer)
+    together = build_incidents([first, second], knowledge, match)
+    assert calls == [2]  # both incidents' pairs in one call
+    alone = [build_incidents([group], knowledge, match)[0] for group in (first, second)]
+    assert together == alone
+    assert [f.relation for f in together[0].findings] == [Relation.OVERSTATES]
+    assert together[0].findings[0].confidence == pytest.approx(0.7)
+    # One agreeing facet and nothing else: the rules call it partial, whatever the scorer says.
+    assert [f.relation for f in together[1].findings] == [Relation.PARTIAL]

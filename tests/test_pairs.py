@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +124,27 @@ def test_output_rows_add_the_verdict_columns(judge: PairJudge) -> None:
     assert out[0]["id"] == "1" and out[0]["relation"] == "overstates"
     assert out[0]["rationale"] == "One rocket hit the base." and "count" in out[0]["facets"]
     assert 0.0 <= float(out[0]["confidence"]) <= 1.0
+
+
+class _Counting(HashingEmbedder):
+    """Records every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def test_remembered_and_repeated_texts_are_embedded_once() -> None:
+    embedder = _Counting()
+    judge = PairJudge(embedder, SourceRegistry.load(), Gazetteer.load())
+    known = ["Two drones struck the depot", "One drone fell short of the depot"]
+    judge.remember(known, HashingEmbedder().encode(known))
+    vectors = judge.encode([*known, "A third text", "A third text", known[0]])
+    assert embedder.seen == ["A third text"]
+    assert np.array_equal(vectors[4], vectors[0]) and np.array_equal(vectors[2], vectors[3])
+    judge.encode(["A third text"])
+    assert embedder.seen == ["A third text"]

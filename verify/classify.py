@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from verify.delta import DELTA_NAMES, WordVectors, delta_row
+from verify.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
 from verify.errors import ModelError
 from verify.judge import PairFeatures, decide, group_probability
 from verify.records import Claim, Relation
@@ -50,7 +50,7 @@ Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 48
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -106,21 +106,18 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class PairVectors:
-    """Unit vectors per pair: both texts, and the words each has that the other lacks."""
+    """Unit vectors per pair of both texts, and of the single words either has that the other lacks."""
 
     claim: npt.NDArray[np.float32]
     evidence: npt.NDArray[np.float32]
-    claim_changed: npt.NDArray[np.float32]
-    evidence_changed: npt.NDArray[np.float32]
     words: WordVectors = field(default_factory=dict)
-    """Unit vectors of the single changed words (see :mod:`verify.delta`)."""
+    """Unit vectors of the changed words (see :mod:`verify.delta`)."""
 
 
 def changed_words(claim: str, evidence: str) -> tuple[str, str]:
     """The words only the claim has and those only the evidence has: what a rewrite changed."""
-    a, b = normalize_key(claim).split(), normalize_key(evidence).split()
-    sa, sb = set(a), set(b)
-    return " ".join(w for w in a if w not in sb), " ".join(w for w in b if w not in sa)
+    only_a, only_b, _, _ = changed_sets(claim, evidence)
+    return " ".join(only_a), " ".join(only_b)
 
 
 @dataclass(frozen=True)
@@ -151,13 +148,14 @@ def _antonyms() -> tuple[tuple[str, str], ...]:
     return tuple((normalize_key(a), normalize_key(b)) for a, b in _cues()["antonyms"])
 
 
-def _stems(token: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _stems(token: str) -> frozenset[str]:
     """The token and its forms without an Arabic clitic prefix (wa-, fa-, bi-, li-, al-)."""
     forms = {token}
     for prefix in _PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= 2:
             forms.add(token[len(prefix) :])
-    return forms
+    return frozenset(forms)
 
 
 def _count(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:
@@ -226,23 +224,39 @@ def _rule_features(f: PairFeatures) -> list[float]:
     ]
 
 
+TextBlock = tuple[list[float], list[float], list[float]]
+"""The features of a pair that depend on its two texts alone (see :func:`text_block`)."""
+
+
+def text_block(claim: str, evidence: str, entities: EntityFinder | None, words: WordVectors) -> TextBlock:
+    """Lexical, entity and changed-word features of two texts; wire copy repeats them, so callers memoise."""
+    ea = entities(claim) if entities else frozenset()
+    eb = entities(evidence) if entities else frozenset()
+    la, lb = max(1, len(claim)), max(1, len(evidence))
+    delta = delta_row(
+        claim, evidence, words, negation=_cue_set("negation"), antonyms=_antonyms(), stems=_stems
+    )
+    return (
+        _text_features(claim, evidence),
+        [float(len(ea & eb)), float(len(ea - eb)), float(len(eb - ea))],
+        [float(np.log(lb / la)), *delta],
+    )
+
+
 def pair_row(
     pair: PairInput,
     cosine: float,
     entities: EntityFinder | None = None,
     words: WordVectors | None = None,
+    block: TextBlock | None = None,
 ) -> list[float]:
     """The hand-made features of one pair, in ``FEATURE_NAMES`` order."""
-    ea = entities(pair.claim.text) if entities else frozenset()
-    eb = entities(pair.evidence.text) if entities else frozenset()
-    la, lb = max(1, len(pair.claim.text)), max(1, len(pair.evidence.text))
+    text, found, tail = block or text_block(pair.claim.text, pair.evidence.text, entities, words or {})
     return [
         cosine,
-        *_text_features(pair.claim.text, pair.evidence.text),
+        *text,
         *_rule_features(pair.rules),
-        float(len(ea & eb)),
-        float(len(ea - eb)),
-        float(len(eb - ea)),
+        *found,
         0.0,  # changed-word cosines: filled in by featurize, which holds the vectors
         0.0,
         0.0,
@@ -250,16 +264,18 @@ def pair_row(
         0.0,
         pair.rationale_score,
         float(np.log1p(pair.rationale_sentences)),
-        float(np.log(lb / la)),
-        *delta_row(
-            pair.claim.text,
-            pair.evidence.text,
-            words or {},
-            negation=_cue_set("negation"),
-            antonyms=_antonyms(),
-            stems=_stems,
-        ),
+        *tail,
     ]
+
+
+def _mean_unit(words: Sequence[str], vectors: WordVectors, dim: int) -> npt.NDArray[np.float64]:
+    """The unit mean of the words' vectors (zero when there are none): a bag of what changed."""
+    rows = [vectors[w] for w in words if w in vectors]
+    if not rows:
+        return np.zeros(dim)
+    mean: npt.NDArray[np.float64] = np.mean(np.asarray(rows, dtype=np.float64), axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 @cache
@@ -278,19 +294,36 @@ def _rowdot(a: Matrix, b: Matrix) -> Matrix:
 def featurize(
     pairs: Sequence[PairInput], vectors: PairVectors, *, entities: EntityFinder | None = None
 ) -> Matrix:
-    """The feature matrix of ``pairs``: hand features, then projected ``|u-v|`` and ``u*v``."""
+    """The feature matrix of ``pairs``: hand features, then projected ``|u-v|`` and ``u*v``.
+
+    The features of each distinct text pair are computed once (wire copy repeats pairs).
+    """
     if len(pairs) == 0:
         return np.zeros((0, len(FEATURE_NAMES) + 2 * INTERACTION_DIM))
     u, v = vectors.claim.astype(np.float64), vectors.evidence.astype(np.float64)
-    cu, cv = vectors.claim_changed.astype(np.float64), vectors.evidence_changed.astype(np.float64)
+    blocks: dict[tuple[str, str], TextBlock] = {}
+    changed: dict[tuple[str, str], tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+    for p in pairs:
+        key = (p.claim.text, p.evidence.text)
+        if key not in blocks:
+            blocks[key] = text_block(*key, entities, vectors.words)
+            only_a, only_b, _, _ = changed_sets(*key)
+            changed[key] = (
+                _mean_unit(only_a, vectors.words, u.shape[1]),
+                _mean_unit(only_b, vectors.words, u.shape[1]),
+            )
+    cu = np.array([changed[(p.claim.text, p.evidence.text)][0] for p in pairs])
+    cv = np.array([changed[(p.claim.text, p.evidence.text)][1] for p in pairs])
     # Zero rows (nothing changed) give cosine 0; the *_unchanged flags tell that case apart.
-    changed = np.c_[_rowdot(cu, cv), _rowdot(cu, v), _rowdot(cv, u)]
     cosines = _rowdot(u, v)
     hand = np.array(
-        [pair_row(p, float(c), entities, vectors.words) for p, c in zip(pairs, cosines, strict=True)]
+        [
+            pair_row(p, float(c), block=blocks[(p.claim.text, p.evidence.text)])
+            for p, c in zip(pairs, cosines, strict=True)
+        ]
     )
     at = FEATURE_NAMES.index("changed_cosine")
-    hand[:, at : at + 3] = changed
+    hand[:, at : at + 3] = np.c_[_rowdot(cu, cv), _rowdot(cu, v), _rowdot(cv, u)]
     hand[:, at + 3] = ~np.any(cu, axis=1)
     hand[:, at + 4] = ~np.any(cv, axis=1)
     proj = _projection(u.shape[1], INTERACTION_DIM)

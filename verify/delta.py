@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,7 @@ from rapidfuzz import fuzz, process
 from verify.text.arabic import normalize_key
 
 WordVectors = Mapping[str, npt.NDArray[np.float32]]
-StemFn = Callable[[str], set[str]]
+StemFn = Callable[[str], frozenset[str]]
 
 FUZZY_CUT = 75
 """rapidfuzz ratio at or above which two words are the same word in another form."""
@@ -65,21 +66,25 @@ def _unmatched(words: Sequence[str], other: Sequence[str]) -> list[str]:
     return out
 
 
-def changed_sets(claim: str, evidence: str) -> tuple[list[str], list[str], list[str], list[str]]:
+Words = tuple[str, ...]
+
+
+@lru_cache(maxsize=1 << 14)
+def changed_sets(claim: str, evidence: str) -> tuple[Words, Words, Words, Words]:
     """Claim-only words, evidence-only words, and of those the ones that are not mere inflections."""
     a, b = normalize_key(claim).split(), normalize_key(evidence).split()
     sa, sb = set(a), set(b)
     only_a = list(dict.fromkeys(w for w in a if w not in sb))
     only_b = list(dict.fromkeys(w for w in b if w not in sa))
-    return only_a, only_b, _unmatched(only_a, b), _unmatched(only_b, a)
+    return tuple(only_a), tuple(only_b), tuple(_unmatched(only_a, b)), tuple(_unmatched(only_b, a))
 
 
 def words_to_embed(claims: Sequence[str], evidences: Sequence[str]) -> list[str]:
-    """Every changed word of the pairs, once, in a fixed order (for one batched encode)."""
+    """Every word one text of a pair has and the other lacks, once, in a fixed order."""
     found: dict[str, None] = {}
     for claim, evidence in zip(claims, evidences, strict=True):
-        _, _, ca, cb = changed_sets(claim, evidence)
-        found.update(dict.fromkeys(ca + cb))
+        only_a, only_b, _, _ = changed_sets(claim, evidence)
+        found.update(dict.fromkeys(only_a + only_b))
     return list(found)
 
 

@@ -35,7 +35,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -218,10 +218,16 @@ def compare_facets(claim: Claim, evidence: Claim, *, similarity: Similarity) -> 
     return tuple(d for d, _ in _compare(claim.facets, evidence.facets, similarity)[0])
 
 
+@cache
+def _denial_exclusions() -> tuple[str, ...]:
+    return tuple(normalize_key(x) for x in _config()["denial_exclusions"])
+
+
+@lru_cache(maxsize=1 << 14)
 def is_denial(text: str) -> bool:
     """True when the text explicitly denies that an event happened (English or Arabic)."""
     tokens = normalize_key(text).split()
-    exclusions = tuple(normalize_key(x) for x in _config()["denial_exclusions"])
+    exclusions = _denial_exclusions()
     for cue in _denial_cues():
         n = len(cue)
         for i in range(len(tokens) - n + 1):
@@ -457,23 +463,23 @@ def default_finding_id(claim_id: str, evidence_id: str | None) -> str:
     return "f-" + digest[:12]
 
 
-def judge_incident(
+Kept = tuple[Claim, Claim, PairFeatures, Relation]
+"""A party claim, an evidence claim that speaks to it, their features and the rules' relation."""
+
+
+def incident_pairs(
     claims: Sequence[Claim],
     *,
     opposing: Callable[[str | None, str | None], bool],
     similarity: Similarity,
-    finding_id: Callable[[str, str | None], str] | None = None,
-    scorer: PairScorer | None = None,
-) -> tuple[Finding, ...]:
-    """Findings for every party event claim of one incident, against independent and opposing evidence.
+) -> list[Kept]:
+    """Every party event claim of one incident paired with the evidence that speaks to it.
 
-    Intent claims are never evidence; ``other`` claims only when they deny the event. Evidence
-    that shares no comparable facet with the claim is dropped; a claim left with no evidence
-    gets one ``unverified`` finding. With a ``scorer`` (a trained classifier) the confidences
-    are its calibrated probabilities, scored in one batch per incident.
+    Evidence is independent or from the opposing side; intent claims are never evidence, and
+    ``other`` claims only when they deny the event. A pair that shares no comparable facet
+    (the rules find it unrelated) is dropped.
     """
-    make_id = finding_id or default_finding_id
-    kept: list[tuple[Claim, Claim, PairFeatures, Relation]] = []
+    kept: list[Kept] = []
     for claim in claims:
         if claim.source_type is not SourceType.PARTY or claim.kind is not ClaimKind.EVENT:
             continue
@@ -491,7 +497,21 @@ def judge_incident(
             relation = decide(f)
             if relation is not Relation.UNRELATED:
                 kept.append((claim, other, f, relation))
-    probas = scorer([(c, e, f) for c, e, f, _ in kept]) if scorer and kept else None
+    return kept
+
+
+def incident_findings(
+    claims: Sequence[Claim],
+    kept: Sequence[Kept],
+    probas: Sequence[Mapping[Relation, float]] | None = None,
+    finding_id: Callable[[str, str | None], str] | None = None,
+) -> tuple[Finding, ...]:
+    """The findings of one incident from its :func:`incident_pairs` (and their probabilities).
+
+    A party event claim with no kept pair gets one ``unverified`` finding. ``probas`` (one per
+    kept pair, from a trained classifier) supply the confidences; without them the rules do.
+    """
+    make_id = finding_id or default_finding_id
     by_claim: dict[str, list[Finding]] = {}
     for n, (claim, other, f, relation) in enumerate(kept):
         conf = group_probability(relation, probas[n]) if probas else confidence(f, relation)
@@ -512,3 +532,21 @@ def judge_incident(
             )
         findings.extend(judged)
     return tuple(findings)
+
+
+def judge_incident(
+    claims: Sequence[Claim],
+    *,
+    opposing: Callable[[str | None, str | None], bool],
+    similarity: Similarity,
+    finding_id: Callable[[str, str | None], str] | None = None,
+    scorer: PairScorer | None = None,
+) -> tuple[Finding, ...]:
+    """Findings for every party event claim of one incident, against independent and opposing evidence.
+
+    :func:`incident_pairs` then :func:`incident_findings`; with a ``scorer`` (a trained
+    classifier) the confidences are its calibrated probabilities, scored in one batch.
+    """
+    kept = incident_pairs(claims, opposing=opposing, similarity=similarity)
+    probas = scorer([(c, e, f) for c, e, f, _ in kept]) if scorer and kept else None
+    return incident_findings(claims, kept, probas, finding_id)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, changed_words, combine, featurize
+from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, combine, featurize
 from verify.delta import words_to_embed
 from verify.embed.base import Embedder
 from verify.errors import InputError
@@ -37,6 +37,8 @@ PREFILTER = 12
 _LEXICAL_WEIGHT = 0.3
 _ENTITY_WEIGHT = 0.1
 _CHUNK = 200
+_SCORE_CHUNK = 4096
+_MEMO_MAX = 100_000
 OUTPUT_COLUMNS = ("relation", "confidence", "rationale", "facets")
 
 
@@ -147,6 +149,23 @@ class PairJudge:
         self.threshold = threshold
         self.facets = facets or facet_function(registry, places)
         self._entities: dict[str, frozenset[str]] = {}
+        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+
+    def remember(self, texts: Sequence[str], vectors: npt.NDArray[np.float32]) -> None:
+        """Vectors already computed for ``texts`` (a run's claims), so scoring does not embed them again."""
+        for text, vector in zip(texts, vectors, strict=True):
+            self._vectors[text] = vector
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit vectors of ``texts``, each distinct text not seen before embedded once, in one batch."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            if len(self._vectors) + len(missing) > _MEMO_MAX:
+                self._vectors.clear()
+            self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32)
 
     def entities(self, text: str) -> frozenset[str]:
         """Registry source ids and gazetteer place ids named in ``text`` (memoised: claims repeat)."""
@@ -183,7 +202,7 @@ class PairJudge:
             for c, e in zip(claims, evidences, strict=True)
         ]
         flat = [s for group in candidates for s in group]
-        vectors = self.embedder.encode([*claims, *flat])
+        vectors = self.encode([*claims, *flat])
         claim_vecs, sent_vecs = vectors[: len(claims)], vectors[len(claims) :]
         pairs: list[PairInput] = []
         rationales: list[tuple[str, ...]] = []
@@ -211,21 +230,23 @@ class PairJudge:
         """The model's calibrated probabilities for pipeline pairs (claim, evidence, rule features).
 
         Both texts are single sentences here, so each is its own rationale; this is the
-        :data:`~verify.judge.PairScorer` that ``verify run`` passes to the judge.
+        :data:`~verify.judge.PairScorer` that ``verify run`` passes to the judge. Texts given to
+        :meth:`remember` are not embedded again; pairs are featurized in chunks of ``_SCORE_CHUNK``.
         """
         if self.model is None:
             raise ValueError("probabilities need a judge model")
-        if not pairs:
-            return []
-        claims = [c.text for c, _, _ in pairs]
-        evidences = [e.text for _, e, _ in pairs]
-        vectors = self.embedder.encode([*claims, *evidences])
-        claim_vecs, evidence_vecs = vectors[: len(pairs)], vectors[len(pairs) :]
-        inputs = []
-        for (c, e, rules), u, v in zip(pairs, claim_vecs, evidence_vecs, strict=True):
-            _, score = select_rationale(c.text, [e.text], [float(u @ v)], self.entities)
-            inputs.append(PairInput(c, e, rules, score, 1))
-        return self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs))
+        out: list[dict[Relation, float]] = []
+        for start in range(0, len(pairs), _SCORE_CHUNK):
+            chunk = pairs[start : start + _SCORE_CHUNK]
+            claim_vecs = self.encode([c.text for c, _, _ in chunk])
+            evidence_vecs = self.encode([e.text for _, e, _ in chunk])
+            cosines = np.einsum("ij,ij->i", claim_vecs, evidence_vecs)
+            inputs = []
+            for (c, e, rules), cosine in zip(chunk, cosines, strict=True):
+                _, score = select_rationale(c.text, [e.text], [float(cosine)], self.entities)
+                inputs.append(PairInput(c, e, rules, score, 1))
+            out.extend(self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs)))
+        return out
 
     def _matrix(
         self,
@@ -233,13 +254,10 @@ class PairJudge:
         claim_vecs: npt.NDArray[np.float32],
         evidence_vecs: npt.NDArray[np.float32],
     ) -> Matrix:
-        """The feature matrix: embeds the changed-word strings and the single changed words."""
-        changed = [t for p in pairs for t in changed_words(p.claim.text, p.evidence.text)]
-        deltas = self.embedder.encode(changed)
+        """The feature matrix; embeds the single changed words not embedded before."""
         words = words_to_embed([p.claim.text for p in pairs], [p.evidence.text for p in pairs])
-        word_vectors = dict(zip(words, self.embedder.encode(words), strict=True)) if words else {}
-        pair_vectors = PairVectors(claim_vecs, evidence_vecs, deltas[0::2], deltas[1::2], word_vectors)
-        return featurize(pairs, pair_vectors, entities=self.entities)
+        word_vectors = dict(zip(words, self.encode(words), strict=True)) if words else {}
+        return featurize(pairs, PairVectors(claim_vecs, evidence_vecs, word_vectors), entities=self.entities)
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:
         """Relation and confidence per prepared pair (rules alone when there is no model)."""

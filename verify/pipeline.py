@@ -21,7 +21,7 @@ from verify.embed.base import Embedder
 from verify.errors import ModelError
 from verify.facets import extract_facets
 from verify.grade import grade_incident
-from verify.judge import PairScorer, judge_incident
+from verify.judge import PairScorer, incident_findings, incident_pairs
 from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
 from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
 from verify.places import Gazetteer
@@ -175,20 +175,37 @@ def matchers(knowledge: Knowledge) -> Matchers:
     return Matchers(actor_side, related_places, similarity)
 
 
-def build_incident(group: Sequence[Claim], knowledge: Knowledge, match: Matchers) -> Incident:
-    """One incident from its claims: the party claims judged, the incident graded."""
+def build_incidents(
+    groups: Sequence[Sequence[Claim]], knowledge: Knowledge, match: Matchers
+) -> list[Incident]:
+    """One incident per group of claims: the party claims judged, each incident graded.
+
+    The pairs of every group are scored by ``match.scorer`` in one batch, so a classifier's
+    per-call costs (and its embedding of the words that differ) are paid once, not per incident.
+    """
     opposing = knowledge.registry.opposing
-    findings = judge_incident(group, opposing=opposing, similarity=match.similarity, scorer=match.scorer)
-    grade, rule = grade_incident(group, findings, opposing=opposing)
-    ids = tuple(c.id for c in group)
-    return Incident(
-        id="i-" + _digest(*sorted(ids)),
-        title=incident_title(group),
-        claim_ids=ids,
-        grade=grade,
-        grade_rule=rule,
-        findings=findings,
-    )
+    kept = [incident_pairs(group, opposing=opposing, similarity=match.similarity) for group in groups]
+    flat = [(c, e, f) for pairs in kept for c, e, f, _ in pairs]
+    scored = list(match.scorer(flat)) if match.scorer and flat else None
+    incidents = []
+    at = 0
+    for group, pairs in zip(groups, kept, strict=True):
+        probas = scored[at : at + len(pairs)] if scored is not None else None
+        at += len(pairs)
+        findings = incident_findings(group, pairs, probas)
+        grade, rule = grade_incident(group, findings, opposing=opposing)
+        ids = tuple(c.id for c in group)
+        incidents.append(
+            Incident(
+                id="i-" + _digest(*sorted(ids)),
+                title=incident_title(group),
+                claim_ids=ids,
+                grade=grade,
+                grade_rule=rule,
+                findings=findings,
+            )
+        )
+    return incidents
 
 
 def cross_reference(
@@ -211,14 +228,20 @@ def cross_reference(
         actor_side=match.actor_side,
         related_places=match.related_places,
     )
-    return [build_incident([claims[i] for i in members], knowledge, match) for members in clusters]
+    return build_incidents([[claims[i] for i in members] for members in clusters], knowledge, match)
 
 
-def judge_scorer(embedder: Embedder, knowledge: Knowledge) -> PairScorer | None:
+def judge_scorer(
+    embedder: Embedder,
+    knowledge: Knowledge,
+    claims: Sequence[Claim] = (),
+    vectors: np.ndarray | None = None,
+) -> PairScorer | None:
     """The shipped judge model as a scorer, loaded once per run; None without one for ``embedder``.
 
     The model's interaction features come from one embedder's vectors, so a run with another
-    model keeps the rules' heuristic confidences rather than feed it foreign vectors.
+    model keeps the rules' heuristic confidences rather than feed it foreign vectors. The event
+    claims' ``vectors`` (rows of ``claims``, as :func:`embed_events` gives them) are reused.
     """
     from verify.classify import load_model
     from verify.pairs import PairJudge
@@ -229,7 +252,11 @@ def judge_scorer(embedder: Embedder, knowledge: Knowledge) -> PairScorer | None:
         return None
     if model.embedder != embedder.name:
         return None
-    return PairJudge(embedder, knowledge.registry, knowledge.places, model).probabilities
+    judge = PairJudge(embedder, knowledge.registry, knowledge.places, model)
+    if vectors is not None:
+        rows = [i for i, c in enumerate(claims) if c.kind == ClaimKind.EVENT]
+        judge.remember([claims[i].text for i in rows], vectors[rows])
+    return judge.probabilities
 
 
 def extract_batch(knowledge: Knowledge, documents: Sequence[Document]) -> list[tuple[Document, list[Claim]]]:
@@ -286,7 +313,8 @@ def run(
     say(f"extracted {len(claims)} claims ({events} events, {party} by parties to the conflict)")
     vectors = embed_events(claims, embedder, mapper)
     say(f"embedded {events} event claims with {embedder.name}")
-    incidents = cross_reference(claims, vectors, knowledge, scorer=judge_scorer(embedder, knowledge))
+    scorer = judge_scorer(embedder, knowledge, claims, vectors)
+    incidents = cross_reference(claims, vectors, knowledge, scorer=scorer)
     say(f"grouped events into {len(incidents)} incidents")
     return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
 
@@ -336,7 +364,7 @@ def run_incremental(
         claims.extend(found)
     say(f"extracted {len(fresh)} claims; {len(claims)} in the store")
     vectors = embed_events(claims, store.embedder(embedder))
-    scorer = judge_scorer(embedder, knowledge)
+    scorer = judge_scorer(embedder, knowledge, claims, vectors)
     incidents, components, built = _regroup(claims, vectors, fresh, before, plan, knowledge, rebuild, scorer)
     say(f"grouped, judged and graded {len(built)} incidents; {len(incidents)} in the store")
     report = Report(documents=tuple(plan.documents), claims=tuple(claims), incidents=tuple(incidents))
@@ -374,7 +402,7 @@ def _regroup(
     }
     if rebuild:
         found = grouping(claims, vectors, **options)
-        incidents = [build_incident([claims[i] for i in g], knowledge, match) for g in found.clusters]
+        incidents = build_incidents([[claims[i] for i in g] for g in found.clusters], knowledge, match)
         labels = {claims[i].id: claims[c[0]].id for c in found.components for i in c}
         return incidents, labels, frozenset(i.id for i in incidents)
     # A component that lost a claim may fall apart: its other claims are grouped again.
@@ -387,13 +415,20 @@ def _regroup(
     found = regroup_incidents(claims, vectors, fresh=dirty, components=component_of, **options)
     touched = broken | {label for c in found.components for i in c if (label := old[i]) is not None}
     incidents = [i for i in before.incidents.values() if before.components.get(i.claim_ids[0]) not in touched]
+    # A cluster with a fresh claim is judged again; an old cluster is kept as stored when found.
+    groups = [[claims[i] for i in members] for members in found.clusters]
+    kept: list[Incident | None] = [
+        None
+        if is_fresh & set(members)
+        else before.incidents.get("i-" + _digest(*sorted(c.id for c in group)))
+        for members, group in zip(found.clusters, groups, strict=True)
+    ]
+    rebuilt = iter(
+        build_incidents([g for g, k in zip(groups, kept, strict=True) if k is None], knowledge, match)
+    )
     built = []
-    for members in found.clusters:
-        group = [claims[i] for i in members]
-        incident = build_incident(group, knowledge, match) if is_fresh & set(members) else None
-        if incident is None:
-            stored = before.incidents.get("i-" + _digest(*sorted(c.id for c in group)))
-            incident = stored or build_incident(group, knowledge, match)
+    for members, stored in zip(found.clusters, kept, strict=True):
+        incident = stored or next(rebuilt)
         if incident.id not in before.incidents or is_fresh & set(members):
             built.append(incident.id)
         incidents.append(incident)

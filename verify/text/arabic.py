@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 _TATWEEL = "\u0640"
@@ -87,10 +88,15 @@ def normalize_arabic(text: str) -> str:
     return text.translate(_CHAR_MAP)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_key(text: str) -> str:
-    """Script-agnostic matching key: Arabic normalised, Latin casefolded and accent-free."""
+    """Script-agnostic matching key: Arabic normalised, Latin casefolded and accent-free.
+
+    Memoised: judging and matching ask for the keys of the same claim texts many times.
+    """
     text = normalize_arabic(text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
 
 
