@@ -99,7 +99,12 @@ def test_known_documents_are_not_extracted_or_embedded_again(
     embedder = CountingEmbedder()
     calls: list[str] = []
     real = pipeline.extract_claims
-    monkeypatch.setattr(pipeline, "extract_claims", lambda doc, k: calls.append(doc.id) or real(doc, k))
+
+    def counting(doc: Any, k: Any) -> Any:
+        calls.append(doc.id)
+        return real(doc, k)
+
+    monkeypatch.setattr(pipeline, "extract_claims", counting)
     again = _store_run(tmp_path / "s.db", [a, b], knowledge, embedder=embedder)
     b_ids = {json.loads(line)["id"] for line in b.read_text().splitlines()}
     assert set(calls) == b_ids
