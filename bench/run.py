@@ -8,15 +8,21 @@ claims and vectors it runs the all-pairs baseline (bench/baseline.py, up to
 HNSW index against exact search (recall@10). Grouping is scored against the corpus's
 known incidents with pairwise F1. Results are printed and, with ``--out``, written as
 Markdown.
+
+Each size runs in a fresh process (so its peak memory is its own, not the largest earlier
+size's), with the model loaded and warmed up on a few texts before anything is timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -226,16 +232,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", default="/tmp/verify-bench")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
+    parser.add_argument("--row-json", type=Path, help=argparse.SUPPRESS)  # one size, in a child process
     args = parser.parse_args(argv)
-    embedder: Embedder = HashingEmbedder() if args.embedder == "hashing" else load_embedder(args.embedder)
-    rows = [bench_size(size, embedder, args) for size in args.sizes]
+    if args.row_json is not None:
+        embedder: Embedder = HashingEmbedder() if args.embedder == "hashing" else load_embedder(args.embedder)
+        embedder.encode(["warm-up", "تسخين النموذج"])  # first-call set-up is not the stage's cost
+        row = bench_size(args.sizes[0], embedder, args)
+        args.row_json.write_text(json.dumps({**row, "embedder": embedder.name}), encoding="utf-8")
+        return 0
+    rows = [_child(size, args) for size in args.sizes]
     command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    text = markdown(rows, command, embedder.name)
+    text = markdown(rows, command, str(rows[0]["embedder"]) if rows else args.embedder)
     print(text)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
     return 0
+
+
+def _child(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One size benchmarked in a fresh Python process; its row as the child measured it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "row.json"
+        options = ["--embedder", args.embedder, "--baseline-max", str(args.baseline_max)]
+        options += ["--raw-sample", str(args.raw_sample), "--work", str(args.work), "--seed", str(args.seed)]
+        command = [sys.executable, str(Path(__file__).resolve()), "--sizes", str(size), *options]
+        subprocess.run([*command, "--row-json", str(out)], check=True)
+        row: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return row
 
 
 if __name__ == "__main__":
