@@ -20,6 +20,7 @@ import json
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,8 @@ def bench_size(size: int, embedder: Embedder, args: argparse.Namespace) -> dict[
     row["mem"]["grouping"] = row["mem"]["judging"]
     report = Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
     sides = {source.name: source.side for source in knowledge.registry}
+    # An empty folder: a folder left by an earlier run would let the writer reuse its pages.
+    shutil.rmtree(work / "out", ignore_errors=True)
     stage("writing", lambda: write_report(report, work / "out", registry_sides=sides))
     row["incidents"] = len(incidents)
 
