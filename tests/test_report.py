@@ -35,6 +35,7 @@ from verify.report import (
     views,
     write_report,
 )
+from verify.report import writer as writer_module
 from verify.report.exports import neutralise
 from verify.report.render import PAGE_LIMIT
 from verify.text.arabic import has_arabic
@@ -231,6 +232,23 @@ def test_failed_run_leaves_previous_report_intact(report: Report, tmp_path: Path
     with pytest.raises(ConfigError, match=r"_incident\.html"):
         write_report(report, tmp_path, template_dir=broken)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_a_file_failing_late_leaves_no_file_replaced_and_no_temp(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_report(report, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    changed = dataclasses.replace(report, incidents=report.incidents[:1])
+
+    def broken(*_args: object) -> str:
+        raise RuntimeError("summary failed")
+
+    # summary.md is the last file: the four before it are already written to temp files.
+    monkeypatch.setattr(writer_module, "to_summary_md", broken)
+    with pytest.raises(RuntimeError, match="summary failed"):
+        write_report(changed, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 # --- CSV -------------------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def test_an_interrupted_rewrite_never_leaves_a_manifest_vouching_for_other_conte
 
     def failing(path: Path, data: bytes, *, durable: bool = True) -> None:
         writes.append(path.name)
-        if path.name == MANIFEST and writes.count(MANIFEST) == 2:
+        if path.name == MANIFEST:
             raise KeyboardInterrupt  # after the changed page, before the final manifest
         real(path, data, durable=durable)
 
@@ -147,8 +147,10 @@ def test_an_interrupted_rewrite_never_leaves_a_manifest_vouching_for_other_conte
     with pytest.raises(KeyboardInterrupt):
         write_report(_retitle(big, 2, "Changed, then changed back"), tmp_path, **SPLIT)  # type: ignore[arg-type]
     monkeypatch.undo()
-    manifest = parse_manifest((tmp_path / "incidents" / MANIFEST).read_bytes())
-    assert manifest is not None and f"incidents/{page_name(big.incidents[2].id)}" not in manifest.pages
+    assert "incident-" in " ".join(writes)  # the changed page was rewritten before the interrupt
+    left = tmp_path / "incidents" / MANIFEST
+    manifest = parse_manifest(left.read_bytes()) if left.exists() else None
+    assert manifest is None or f"incidents/{page_name(big.incidents[2].id)}" not in manifest.pages
     write_report(big, tmp_path, **SPLIT)  # type: ignore[arg-type]
     assert _files(tmp_path) == fresh
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,13 +153,16 @@ def render_pages(
     page_limit: int = PAGE_LIMIT,
     main_incidents: int = MAIN_INCIDENTS,
     previous: PageManifest | None = None,
+    sink: Callable[[str, str], None] | None = None,
 ) -> Site:
     """Render the report's pages, skipping the incident pages ``previous`` already has.
 
     ``previous`` names the incident pages on disk and their digests; a page whose digest and
     fingerprint match is neither built nor rendered (its file is as a fresh render would
     write it). Up to ``page_limit`` incidents the site is ``report.html`` alone; past it, also
-    ``incidents/index.html`` and one ``incidents/<page>.html`` per incident.
+    ``incidents/index.html`` and one ``incidents/<page>.html`` per incident. With a ``sink``,
+    each incident page is handed to it (path, html) as soon as it is rendered instead of being
+    kept in ``Site.pages``, so a report of tens of thousands of incidents is never all in memory.
     """
     if len(report.incidents) <= page_limit:
         html = render_html(
@@ -223,7 +226,11 @@ def render_pages(
             script=Markup(""),
             csp=quiet,
         )
-        pages[path] = render_context(page, env, INCIDENT_TEMPLATE)
+        html = render_context(page, env, INCIDENT_TEMPLATE)
+        if sink is None:
+            pages[path] = html
+        else:
+            sink(path, html)
     return Site(pages, dataclasses.replace(manifest, pages=digests))
 
 

@@ -1,14 +1,20 @@
-"""Write the report files: everything is rendered in memory first, then each file is replaced
-atomically (temp file + rename), so an interrupted or failing run never leaves a half-written
-report and never clobbers a previous one with a partial set. Files get the usual permissions
-(0666 less the umask), like any file the user's tools create, not a temp file's 0600.
+"""Write the report files without ever leaving a half-written one or a partial set.
 
-A large report's per-incident pages (``incidents/``) are written before report.html, so the main
-page never links to a page that is not there yet; pages of an earlier run that this one no longer
-has are removed after it. Those pages are content-addressed (:mod:`verify.report.pages`):
-``incidents/manifest.json`` names what each was rendered from, and a rewrite renders only the
-pages whose inputs changed or whose file is gone, leaving the folder byte for byte as a fresh
-write would.
+Each of the main files (report.json, report.html, report.csv, claimreview.jsonld, summary.md)
+is rendered and written to a temp file beside its final name, one at a time so that a large
+report never has all of them in memory at once; only when every one is written are they
+renamed into place. A failing or interrupted run leaves the previous report as it was. Files
+get the usual permissions (0666 less the umask), like any file the user's tools create, not a
+temp file's 0600.
+
+A large report's per-incident pages (``incidents/``) are written as they are rendered, before
+report.html, so the main page never links to a page that is not there yet; pages of an earlier
+run that this one no longer has are removed after it. Those pages are content-addressed
+(:mod:`verify.report.pages`): ``incidents/manifest.json`` names what each was rendered from, and
+a rewrite renders only the pages whose inputs changed or whose file is gone, leaving the folder
+byte for byte as a fresh write would. The old manifest is removed before the first page is
+replaced, so an interrupted run never leaves a manifest vouching for a page whose file holds
+other content (the next run then renders every page again).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from verify.records import Report
@@ -40,13 +46,8 @@ REPORT_FILES: tuple[str, ...] = (
 _OUR_PAGE = re.compile(r"(incident-[A-Za-z0-9_-]+|index)\.html")
 
 
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
-
-    ``durable`` also flushes the data to disk before the rename, so that not even a power cut
-    leaves a torn file; thousands of regenerable pages skip it (an interrupted run still
-    leaves each page whole or absent).
-    """
+def _stage(path: Path, data: bytes, *, durable: bool = True) -> Path:
+    """Write ``data`` to a new temp file beside ``path``; returns the temp file's path."""
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # O_EXCL: never follow or reuse a planted file; mode 0o666 lets the kernel apply the umask.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -56,9 +57,24 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
+
+    ``durable`` also flushes the data to disk before the rename, so that not even a power cut
+    leaves a torn file; thousands of regenerable pages skip it (an interrupted run still
+    leaves each page whole or absent).
+    """
+    tmp = _stage(path, data, durable=durable)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -81,8 +97,18 @@ def write_report(
     among the returned paths); report.json always holds everything. Returns the written paths.
     Raises ``ConfigError`` for an unusable template folder, before anything is written.
     """
-    folder = Path(out_dir) / PAGES_DIR
+    out_dir = Path(out_dir)
+    folder = out_dir / PAGES_DIR
     stored = _stored(folder)
+    streamed: list[str] = []
+
+    def write_page(name: str, html: str) -> None:
+        if not streamed:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / MANIFEST).unlink(missing_ok=True)
+        atomic_write(out_dir / name, html.encode("utf-8"), durable=False)
+        streamed.append(name)
+
     site = render_pages(
         report,
         registry_sides=registry_sides,
@@ -92,25 +118,32 @@ def write_report(
         page_limit=page_limit,
         main_incidents=main_incidents,
         previous=_on_disk(folder, stored),
+        sink=write_page,
     )
     pages = dict(site.pages)
     html = pages.pop(PAGE_TEMPLATE)
-    contents = {
-        "report.json": (dumps_indented(report_to_dict(report, unmatched)) + "\n").encode("utf-8"),
-        "report.html": html.encode("utf-8"),
-        "report.csv": to_csv(report),
-        "claimreview.jsonld": to_jsonld(report, review_author=review_author).encode("utf-8"),
-        "summary.md": to_summary_md(report, unmatched).encode("utf-8"),
+    contents: dict[str, Callable[[], bytes]] = {
+        "report.json": lambda: (dumps_indented(report_to_dict(report, unmatched)) + "\n").encode("utf-8"),
+        "report.html": lambda: html.encode("utf-8"),
+        "report.csv": lambda: to_csv(report),
+        "claimreview.jsonld": lambda: to_jsonld(report, review_author=review_author).encode("utf-8"),
+        "summary.md": lambda: to_summary_md(report, unmatched).encode("utf-8"),
     }
-    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = _write_pages(out_dir, pages, site.manifest, stored)
-    for name in REPORT_FILES:
-        path = out_dir / name
-        atomic_write(path, contents[name])
-        written.append(path)
+    written = _write_pages(out_dir, pages, site.manifest, None if streamed else stored)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in REPORT_FILES:
+            staged.append((_stage(out_dir / name, contents[name]()), out_dir / name))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            written.append(path)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
     current = site.manifest.pages if site.manifest else {}
-    _remove_stale_pages(folder, {Path(name).name for name in [*pages, *current]})
+    _remove_stale_pages(folder, {Path(name).name for name in [*pages, *streamed, *current]})
     return written
 
 
