@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold
 
-from verify.classify import DiscrepancyClassifier, JudgeModel, load_model
+from verify.classify import JudgeModel, judge_classifier, load_model
 from verify.embed import CachedEmbedder, load_embedder
 from verify.pairs import PairJudge, Prepared
 from verify.places import Gazetteer
@@ -141,7 +141,7 @@ def cross_validate(judge: PairJudge, data: Dataset, prepared: Prepared) -> list[
     splitter = GroupKFold(n_splits=min(5, len(set(data.groups))))
     for train, test in splitter.split(prepared.X, y, groups):
         assert not set(groups[train]) & set(groups[test])
-        estimator = DiscrepancyClassifier(random_state=0).fit(prepared.X[train], y[train])
+        estimator = judge_classifier(0).fit(prepared.X[train], y[train])
         model = JudgeModel(estimator, judge.embedder.name)
         for i, verdict in zip(test, _verdicts(judge, prepared, model, test), strict=True):
             out[i] = verdict

@@ -13,11 +13,14 @@ from sklearn.exceptions import NotFittedError
 
 from verify.classify import (
     FEATURE_NAMES,
+    LEXICAL_DIM,
     DiscrepancyClassifier,
     JudgeModel,
     PairInput,
     changed_words,
     combine,
+    lexical_block,
+    lexical_tokens,
     load_model,
     pair_row,
     save_model,
@@ -63,6 +66,31 @@ def test_estimator_follows_sklearn_conventions() -> None:
     assert np.allclose(twin.predict_proba(X), proba)  # seeded: the same data gives the same model
     with pytest.raises(ValueError):
         est.predict_proba(np.zeros((1, 3)))  # wrong number of features
+
+
+def test_lexical_columns_are_read_by_a_stacked_regression() -> None:
+    # The label is carried only by which of two hashed words is present; dense columns are noise.
+    rng = np.random.default_rng(3)
+    n = 120
+    y = np.where(rng.random(n) > 0.5, "contradicts", "corroborates")
+    words = np.zeros((n, 8))
+    words[y == "contradicts", 2] = 1.0
+    words[y == "corroborates", 5] = 1.0
+    X = np.hstack([rng.normal(size=(n, 3)), words])
+    est = DiscrepancyClassifier(max_iter=20, cv=3, lexical=8).fit(X, y)
+    assert est.lexical_.coef_.shape[1] == 8  # the regression saw the last 8 columns only
+    assert (est.predict(X) == y).mean() > 0.95
+    assert np.allclose(clone(est).fit(X, y).predict_proba(X), est.predict_proba(X))
+    with pytest.raises(ValueError, match="lexical"):
+        DiscrepancyClassifier(lexical=11).fit(X, y)
+
+
+def test_lexical_tokens_name_the_changed_words_and_the_evidence() -> None:
+    tokens = lexical_tokens("Rockets hit the base", "No rockets hit the base?")
+    assert "e:no" in tokens and "w:rockets" in tokens and "?" in tokens
+    assert not [t for t in tokens if t.startswith("c:")]
+    block = lexical_block([("Rockets hit the base", "No rockets hit the base?")])
+    assert block.shape == (1, LEXICAL_DIM) and np.isclose(block.multiply(block).sum(), 1.0)
 
 
 def test_fit_rejects_a_single_class() -> None:

@@ -15,6 +15,12 @@ projection (so the model file stays small and no fitting is needed for the reduc
   attacker), its directions and its rule verdict;
 - entity agreement: registry sources and gazetteer places named on both sides or one only;
 - how well the evidence sentences were chosen (rationale score, number of sentences).
+
+Last comes the lexical block: ``LEXICAL_DIM`` hashed columns of the words each side has that
+the other lacks and of the evidence's words (:func:`lexical_tokens`). The classifier does not
+feed them to its trees; it fits a logistic regression on them and stacks its out-of-fold
+probabilities (see :class:`DiscrepancyClassifier`), which learns from the training pairs which
+changed words flip a claim and which evidence words hedge or refute.
 """
 
 from __future__ import annotations
@@ -32,10 +38,14 @@ import joblib  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
+from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.preprocessing import normalize
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -50,7 +60,8 @@ Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 48
-FEATURE_VERSION = 4
+LEXICAL_DIM = 2048
+FEATURE_VERSION = 5
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -299,7 +310,7 @@ def featurize(
     The features of each distinct text pair are computed once (wire copy repeats pairs).
     """
     if len(pairs) == 0:
-        return np.zeros((0, len(FEATURE_NAMES) + 2 * INTERACTION_DIM))
+        return np.zeros((0, len(FEATURE_NAMES) + 2 * INTERACTION_DIM + LEXICAL_DIM))
     u, v = vectors.claim.astype(np.float64), vectors.evidence.astype(np.float64)
     blocks: dict[tuple[str, str], TextBlock] = {}
     changed: dict[tuple[str, str], tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
@@ -327,15 +338,37 @@ def featurize(
     hand[:, at + 3] = ~np.any(cu, axis=1)
     hand[:, at + 4] = ~np.any(cv, axis=1)
     proj = _projection(u.shape[1], INTERACTION_DIM)
-    return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj])
+    lexical = lexical_block([(p.claim.text, p.evidence.text) for p in pairs])
+    return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj, lexical.toarray()])
+
+
+def lexical_tokens(claim: str, evidence: str) -> list[str]:
+    """What the lexical block hashes: changed words per side, the evidence's words, a question."""
+    only_a, only_b, _, _ = changed_sets(claim, evidence)
+    tokens = [f"c:{w}" for w in only_a] + [f"e:{w}" for w in only_b]
+    tokens += [f"w:{w}" for w in normalize_key(evidence).split()]
+    if "?" in evidence or "؟" in evidence:
+        tokens.append("?")
+    return tokens
+
+
+def lexical_block(texts: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
+    """The hashed, L2-normalised lexical columns of (claim, evidence) pairs."""
+    hasher = FeatureHasher(n_features=LEXICAL_DIM, input_type="string", alternate_sign=False)
+    block: sparse.csr_matrix = normalize(hasher.transform(lexical_tokens(a, b) for a, b in texts))
+    return block
 
 
 class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """Gradient-boosted trees (balanced classes), calibrated by ``CalibratedClassifierCV``.
+    """Gradient-boosted trees (balanced classes), calibrated by ``CalibratedClassifierCV``,
+    over the dense features and a stacked logistic regression on the last ``lexical`` columns.
 
     Trees suit the mix of counts, flags and cosines here without scaling; class balancing keeps
     rare relations (unrelated, partial) from being swamped, and the sigmoid calibration over
     seeded folds turns the scores back into probabilities that can be read as confidences.
+    The lexical columns are sparse word hashes, which trees use poorly: a logistic regression
+    reads them, and its probabilities join the trees' features, out-of-fold while fitting (so
+    the trees never see a probability of a row the regression was fitted on).
     """
 
     def __init__(
@@ -345,12 +378,16 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         method: str = "sigmoid",
         cv: int = 3,
         random_state: int = 0,
+        lexical: int = 0,
+        lexical_c: float = 1.0,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.method = method
         self.cv = cv
         self.random_state = random_state
+        self.lexical = lexical
+        self.lexical_c = lexical_c
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> DiscrepancyClassifier:
         """Validate ``X``/``y``, fit and calibrate; returns ``self``."""
@@ -358,25 +395,40 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         self.classes_ = unique_labels(y_)
         if len(self.classes_) < 2:
             raise ValueError("need at least two classes to fit")
+        if not 0 <= self.lexical < X_.shape[1]:
+            raise ValueError(f"lexical={self.lexical} columns do not fit in {X_.shape[1]}")
         smallest = int(min(np.sum(y_ == c) for c in self.classes_))
+        folds = StratifiedKFold(max(2, min(self.cv, smallest)), shuffle=True, random_state=self.random_state)
+        dense = X_
+        if self.lexical:
+            words = sparse.csr_matrix(X_[:, -self.lexical :])
+            regression = LogisticRegression(C=self.lexical_c, max_iter=2000, class_weight="balanced")
+            oof = cross_val_predict(regression, words, y_, cv=folds, method="predict_proba")
+            self.lexical_ = regression.fit(words, y_)
+            dense = np.hstack([X_[:, : -self.lexical], oof])
         base = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             class_weight="balanced",
             random_state=self.random_state,
         )
-        folds = StratifiedKFold(max(2, min(self.cv, smallest)), shuffle=True, random_state=self.random_state)
         # One thread: on a few thousand rows OpenMP's thread start-up and contention cost more
         # than they save (measured 4x slower with two threads on a 2-core machine).
         with threadpool_limits(limits=1, user_api="openmp"):
-            self.calibrated_ = CalibratedClassifierCV(base, method=self.method, cv=folds).fit(X_, y_)
+            self.calibrated_ = CalibratedClassifierCV(base, method=self.method, cv=folds).fit(dense, y_)
         return self
+
+    def _dense(self, X: Matrix) -> Matrix:
+        if not self.lexical:
+            return X
+        words = sparse.csr_matrix(X[:, -self.lexical :])
+        return np.hstack([X[:, : -self.lexical], self.lexical_.predict_proba(words)])
 
     def predict_proba(self, X: npt.ArrayLike) -> Matrix:
         """Calibrated class probabilities, columns in ``classes_`` order."""
         check_is_fitted(self, "calibrated_")
         X_ = validate_data(self, X, reset=False)
-        proba: Matrix = self.calibrated_.predict_proba(X_)
+        proba: Matrix = self.calibrated_.predict_proba(self._dense(X_))
         return proba
 
     def predict(self, X: npt.ArrayLike) -> npt.NDArray[Any]:
@@ -384,6 +436,11 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         check_is_fitted(self, "calibrated_")
         result: npt.NDArray[Any] = self.classes_[np.argmax(self.predict_proba(X), axis=1)]
         return result
+
+
+def judge_classifier(random_state: int = 0) -> DiscrepancyClassifier:
+    """The classifier ``verify train`` ships and the eval cross-validates, for :func:`featurize` rows."""
+    return DiscrepancyClassifier(random_state=random_state, lexical=LEXICAL_DIM)
 
 
 @dataclass(frozen=True)

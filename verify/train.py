@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.classify import DiscrepancyClassifier, JudgeModel, save_model
+from verify.classify import JudgeModel, judge_classifier, save_model
 from verify.errors import InputError
 from verify.pairs import PairJudge
 
@@ -80,7 +80,7 @@ def train_model(
     evidences = [e for d in datasets for e in d.evidences]
     labels = np.array([y for d in datasets for y in d.labels])
     prepared = judge.prepare(claims, evidences, progress)
-    estimator = DiscrepancyClassifier(random_state=random_state).fit(prepared.X, labels)
+    estimator = judge_classifier(random_state).fit(prepared.X, labels)
     origins = tuple(Path(d.origin).name for d in datasets)
     return JudgeModel(estimator, judge.embedder.name, trained_on=origins)
 
