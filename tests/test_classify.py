@@ -17,7 +17,6 @@ from verify.classify import (
     DiscrepancyClassifier,
     JudgeModel,
     PairInput,
-    changed_words,
     combine,
     lexical_block,
     lexical_tokens,
@@ -25,6 +24,7 @@ from verify.classify import (
     pair_row,
     save_model,
 )
+from verify.delta import changed_sets
 from verify.errors import ModelError
 from verify.judge import ScoredPair, judge_incident, judge_pair, pair_features
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
@@ -121,9 +121,9 @@ def test_numbers_and_facet_conflicts_are_features() -> None:
     assert digits["numbers_differ"] == 1 and digits["numbers_shared"] == 0
 
 
-def test_changed_words() -> None:
-    assert changed_words("oil prices rise today", "oil prices fall today") == ("rise", "fall")
-    assert changed_words("same words", "Same words") == ("", "")
+def test_changed_sets() -> None:
+    assert changed_sets("oil prices rise today", "oil prices fall today")[:2] == (("rise",), ("fall",))
+    assert changed_sets("same words", "Same words")[:2] == ((), ())
 
 
 def test_count_conflict_keeps_the_rule_relation() -> None:

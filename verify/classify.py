@@ -125,12 +125,6 @@ class PairVectors:
     """Unit vectors of the changed words (see :mod:`verify.delta`)."""
 
 
-def changed_words(claim: str, evidence: str) -> tuple[str, str]:
-    """The words only the claim has and those only the evidence has: what a rewrite changed."""
-    only_a, only_b, _, _ = changed_sets(claim, evidence)
-    return " ".join(only_a), " ".join(only_b)
-
-
 @dataclass(frozen=True)
 class PairInput:
     """One pair as the featurizer sees it: both claims, the rule features, the rationale fit."""
