@@ -265,3 +265,15 @@ def test_umbrella_flag_is_read_and_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="umbrella"):
         SourceRegistry.load(bad)
+
+
+def test_fold_with_offsets_maps_each_folded_char_back() -> None:
+    from verify.text.arabic import fold_with_offsets
+
+    text = "  Al-Tanf ,  قاعدةُ "
+    folded, pos = fold_with_offsets(text, lambda ch: " " if not ch.isalnum() else ch.lower(), squeeze=True)
+    assert folded == "al tanf قاعدة"
+    assert len(pos) == len(folded)
+    assert all(text[p].lower() == c for p, c in zip(pos, folded, strict=True) if c != " ")
+    plain, offsets = fold_with_offsets("ab", lambda ch: ch * 2)
+    assert (plain, offsets) == ("aabb", [0, 0, 1, 1])

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from verify.errors import ConfigError
 from verify.records import Source, SourceType
-from verify.text.arabic import has_arabic, normalize_arabic, normalize_key, transliterate
+from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -57,18 +57,7 @@ def _fold_char(ch: str) -> str:
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """normalize_key-style form of ``text`` plus, per output char, the index of its source char."""
-    out: list[str] = []
-    pos: list[int] = []
-    for i, ch in enumerate(text):
-        for c in _fold_char(ch):
-            if c == " " and (not out or out[-1] == " "):
-                continue
-            out.append(c)
-            pos.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        pos.pop()
-    return "".join(out), pos
+    return fold_with_offsets(text, _fold_char, squeeze=True)
 
 
 def fold(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
@@ -98,6 +99,28 @@ def normalize_key(text: str) -> str:
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+
+
+def fold_with_offsets(
+    text: str, fold_char: Callable[[str], str], *, squeeze: bool = False
+) -> tuple[str, list[int]]:
+    """``text`` folded character by character, with the index of each output char's source char.
+
+    ``fold_char`` maps one character to its matching form (possibly empty or several chars).
+    With ``squeeze``, runs of spaces in the output become one and no space leads or trails.
+    """
+    out: list[str] = []
+    pos: list[int] = []
+    for i, ch in enumerate(text):
+        for c in fold_char(ch):
+            if squeeze and c == " " and (not out or out[-1] == " "):
+                continue
+            out.append(c)
+            pos.append(i)
+    if squeeze and out and out[-1] == " ":
+        out.pop()
+        pos.pop()
+    return "".join(out), pos
 
 
 def transliterate(text: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.errors import ConfigError
-from verify.text.arabic import has_arabic, normalize_arabic
+from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "lexicon.json"
 _LETTER = r"[^\W\d_]"
@@ -77,14 +77,8 @@ class Folded:
 @functools.lru_cache(maxsize=4096)
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching, keeping for each folded character its original index."""
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        for c in _fold_char(ch):
-            out.append(c)
-            offsets.append(i)
-    offsets.append(len(text))
-    return Folded(text, "".join(out), tuple(offsets))
+    folded, offsets = fold_with_offsets(text, _fold_char)
+    return Folded(text, folded, (*offsets, len(text)))
 
 
 def fold_key(phrase: str) -> str:
