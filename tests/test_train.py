@@ -1,0 +1,46 @@
+"""`verify train`'s pieces: labelled CSVs read with clear errors, and a reproducible model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verify.classify import load_model, save_model
+from verify.embed import HashingEmbedder
+from verify.errors import InputError
+from verify.pairs import PairJudge
+from verify.places import Gazetteer
+from verify.sources import SourceRegistry
+from verify.train import ANS_LABELS, own_pairs, read_labelled, train_model
+
+
+@pytest.fixture(scope="module")
+def judge() -> PairJudge:
+    return PairJudge(HashingEmbedder(), SourceRegistry.load(), Gazetteer.load())
+
+
+def test_the_same_files_give_the_same_model(judge: PairJudge, tmp_path: Path) -> None:
+    data = [own_pairs()]
+    first = train_model(judge, data)
+    second = train_model(judge, data)
+    X = judge.prepare(["Two rockets hit the depot"], ["The monitor said one rocket fell near the depot"]).X
+    assert np.array_equal(first.estimator.predict_proba(X), second.estimator.predict_proba(X))
+    assert first.trained_on == ("train_pairs.csv",) and first.embedder == judge.embedder.name
+    save_model(first, tmp_path / "m.joblib")
+    assert np.array_equal(
+        load_model(tmp_path / "m.joblib").estimator.predict_proba(X), first.estimator.predict_proba(X)
+    )
+
+
+def test_labelled_csv_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "ans.csv"
+    path.write_text("s1,s2,stance\nA claim,An evidence,agree\nB claim,B evidence,maybe\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown label 'maybe'") as caught:
+        read_labelled(path, "s1", "s2", "stance", ANS_LABELS)
+    assert "ans.csv" in str(caught.value) and "3" in str(caught.value)
+    with pytest.raises(InputError, match="no column 'label'"):
+        read_labelled(path, "s1", "s2", "label")
+    with pytest.raises(InputError, match="no such file"):
+        read_labelled(tmp_path / "missing.csv", "s1", "s2", "stance")
