@@ -23,8 +23,9 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from bench.eval import TO_RELATION, load_emergent
-from verify.classify import LEXICAL_DIM, DiscrepancyClassifier, Matrix, judge_classifier
+from verify.classify import DiscrepancyClassifier, judge_classifier
 from verify.embed import CachedEmbedder, load_embedder
+from verify.features import LEXICAL_DIM, Matrix
 from verify.pairs import PairJudge
 from verify.places import Gazetteer
 from verify.sources import SourceRegistry

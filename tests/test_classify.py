@@ -11,21 +11,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from verify.classify import (
-    FEATURE_NAMES,
-    LEXICAL_DIM,
-    DiscrepancyClassifier,
-    JudgeModel,
-    PairInput,
-    combine,
-    lexical_block,
-    lexical_tokens,
-    load_model,
-    pair_row,
-    save_model,
-)
+from verify.classify import DiscrepancyClassifier, JudgeModel, combine, load_model, save_model
 from verify.delta import changed_sets
 from verify.errors import ModelError
+from verify.features import FEATURE_NAMES, LEXICAL_DIM, PairInput, lexical_block, lexical_tokens, pair_row
 from verify.judge import ScoredPair, judge_incident, judge_pair, pair_features
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
 from verify.sources import entity_similarity

@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from verify.classify import JudgeModel, Matrix, PairInput, PairVectors, combine, featurize
+from verify.classify import JudgeModel, combine
 from verify.delta import words_to_embed
 from verify.embed.base import Embedder
 from verify.errors import InputError
+from verify.features import Matrix, PairInput, PairVectors, featurize
 from verify.judge import ScoredPair, decide, pair_features
 from verify.places import Gazetteer
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Relation, SourceType
