@@ -15,7 +15,8 @@ from verify.classify import DiscrepancyClassifier, JudgeModel, combine, load_mod
 from verify.delta import changed_sets
 from verify.errors import ModelError
 from verify.features import FEATURE_NAMES, LEXICAL_DIM, PairInput, lexical_block, lexical_tokens, pair_row
-from verify.judge import ScoredPair, judge_incident, judge_pair, pair_features
+from verify.findings import ScoredPair, judge_incident, judge_pair
+from verify.judge import pair_features
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
 from verify.sources import entity_similarity
 

@@ -10,15 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from verify.judge import (
-    PairFeatures,
-    compare_facets,
-    decide,
-    default_finding_id,
-    is_denial,
-    judge_incident,
-    judge_pair,
-)
+from verify.findings import default_finding_id, judge_incident, judge_pair
+from verify.judge import PairFeatures, compare_facets, decide, is_denial
 from verify.records import (
     Casualties,
     Claim,

@@ -32,7 +32,8 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from verify.errors import ModelError
 from verify.features import FEATURE_VERSION, LEXICAL_DIM, Matrix
-from verify.judge import PairFeatures, decide, group_probability
+from verify.findings import group_probability
+from verify.judge import PairFeatures, decide
 from verify.records import Relation
 
 

@@ -24,7 +24,8 @@ from verify.delta import words_to_embed
 from verify.embed.base import Embedder
 from verify.errors import InputError
 from verify.features import Matrix, PairInput, PairVectors, featurize
-from verify.judge import ScoredPair, decide, pair_features
+from verify.findings import ScoredPair
+from verify.judge import decide, pair_features
 from verify.places import Gazetteer
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Relation, SourceType
 from verify.sources import SourceRegistry, entity_similarity

@@ -20,8 +20,8 @@ from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.errors import ModelError
 from verify.facets import extract_facets
+from verify.findings import PairScorer, incident_findings, incident_pairs
 from verify.grade import grade_incident
-from verify.judge import PairScorer, incident_findings, incident_pairs
 from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
 from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
 from verify.places import Gazetteer
