@@ -42,11 +42,27 @@ VARIANTS: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]] = {
     "shipped (trees + stacked lexical regression)": (judge_classifier, lambda X: X),
     "trees only, no lexical columns": (DiscrepancyClassifier, _dense_only),
 }
+GRID: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]] = {
+    "shipped, 300 iterations at 0.05": (
+        lambda: DiscrepancyClassifier(max_iter=300, learning_rate=0.05, lexical=LEXICAL_DIM),
+        lambda X: X,
+    ),
+    "shipped, 15 leaves, l2 1.0": (
+        lambda: DiscrepancyClassifier(max_leaf_nodes=15, l2_regularization=1.0, lexical=LEXICAL_DIM),
+        lambda X: X,
+    ),
+}
 
 
-def cross_validate(name: str, X: Matrix, y: np.ndarray, groups: np.ndarray) -> None:
+def cross_validate(
+    name: str,
+    X: Matrix,
+    y: np.ndarray,
+    groups: np.ndarray,
+    variants: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]],
+) -> None:
     """Print out-of-fold macro-F1 and accuracy of every variant."""
-    for label, (make, columns) in VARIANTS.items():
+    for label, (make, columns) in variants.items():
         predicted = np.empty(len(y), dtype=object)
         for train, test in GroupKFold(n_splits=5).split(X, y, groups):
             model = make().fit(columns(X[train]), y[train])
@@ -60,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "verify" / "embeddings")
+    parser.add_argument(
+        "--grid", action="store_true", help="gradient-boosting settings instead of the feature variants"
+    )
     args = parser.parse_args(argv)
+    variants = GRID if args.grid else VARIANTS
     judge = PairJudge(
         CachedEmbedder(load_embedder(None), args.cache_dir), SourceRegistry.load(), Gazetteer.load()
     )
@@ -69,11 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     claims, evidences = [*ans.claims, *own.claims], [*ans.evidences, *own.evidences]
     print("| data | classifier | macro-F1 | accuracy |\n|---|---|---|---|")
     X = judge.prepare(claims, evidences).X
-    cross_validate("ANS train + ours", X, np.array([*ans.labels, *own.labels]), np.array(claims))
+    cross_validate("ANS train + ours", X, np.array([*ans.labels, *own.labels]), np.array(claims), variants)
     emergent = load_emergent(args.data)
     X = judge.prepare(emergent.claims, emergent.evidences).X
     y = np.array([TO_RELATION["emergent"][label] for label in emergent.labels])
-    cross_validate("Emergent train", X, y, np.array(emergent.groups))
+    cross_validate("Emergent train", X, y, np.array(emergent.groups), variants)
     return 0
 
 

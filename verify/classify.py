@@ -58,6 +58,8 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         random_state: int = 0,
         lexical: int = 0,
         lexical_c: float = 1.0,
+        max_leaf_nodes: int = 31,
+        l2_regularization: float = 0.0,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -66,6 +68,8 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         self.random_state = random_state
         self.lexical = lexical
         self.lexical_c = lexical_c
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> DiscrepancyClassifier:
         """Validate ``X``/``y``, fit and calibrate; returns ``self``."""
@@ -87,6 +91,8 @@ class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mis
         base = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization,
             class_weight="balanced",
             random_state=self.random_state,
         )
