@@ -176,7 +176,10 @@ def matchers(knowledge: Knowledge) -> Matchers:
 
 
 def build_incidents(
-    groups: Sequence[Sequence[Claim]], knowledge: Knowledge, match: Matchers
+    groups: Sequence[Sequence[Claim]],
+    knowledge: Knowledge,
+    match: Matchers,
+    progress: Progress | None = None,
 ) -> list[Incident]:
     """One incident per group of claims: the party claims judged, each incident graded.
 
@@ -186,6 +189,8 @@ def build_incidents(
     opposing = knowledge.registry.opposing
     kept = [incident_pairs(group, opposing=opposing, similarity=match.similarity) for group in groups]
     flat = [(c, e, f) for pairs in kept for c, e, f, _ in pairs]
+    if progress and flat:
+        progress(f"judging {len(flat)} claim/evidence pairs in {len(groups)} incidents")
     scored = list(match.scorer(flat)) if match.scorer and flat else None
     incidents = []
     at = 0
@@ -214,6 +219,7 @@ def cross_reference(
     knowledge: Knowledge,
     config: MatchConfig | None = None,
     scorer: PairScorer | None = None,
+    progress: Progress | None = None,
 ) -> list[Incident]:
     """Group event claims into incidents, judge the party claims and grade each incident.
 
@@ -228,7 +234,10 @@ def cross_reference(
         actor_side=match.actor_side,
         related_places=match.related_places,
     )
-    return build_incidents([[claims[i] for i in members] for members in clusters], knowledge, match)
+    if progress:
+        progress(f"grouped event claims into {len(clusters)} incidents")
+    groups = [[claims[i] for i in members] for members in clusters]
+    return build_incidents(groups, knowledge, match, progress)
 
 
 def judge_scorer(
@@ -314,8 +323,8 @@ def run(
     vectors = embed_events(claims, embedder, mapper)
     say(f"embedded {events} event claims with {embedder.name}")
     scorer = judge_scorer(embedder, knowledge, claims, vectors)
-    incidents = cross_reference(claims, vectors, knowledge, scorer=scorer)
-    say(f"grouped events into {len(incidents)} incidents")
+    incidents = cross_reference(claims, vectors, knowledge, scorer=scorer, progress=say)
+    say(f"judged and graded {len(incidents)} incidents")
     return Report(documents=tuple(documents), claims=tuple(claims), incidents=tuple(incidents))
 
 
