@@ -148,3 +148,11 @@ def test_remembered_and_repeated_texts_are_embedded_once() -> None:
     assert np.array_equal(vectors[4], vectors[0]) and np.array_equal(vectors[2], vectors[3])
     judge.encode(["A third text"])
     assert embedder.seen == ["A third text"]
+
+
+def test_a_full_memo_still_returns_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("verify.pairs._MEMO_MAX", 3)
+    judge = PairJudge(_Counting(), SourceRegistry.load(), Gazetteer.load())
+    judge.encode(["one", "two"])
+    vectors = judge.encode(["one", "three", "four"])  # 2 known + 2 new > 3: the memo is cleared
+    assert np.array_equal(vectors, HashingEmbedder().encode(["one", "three", "four"]))

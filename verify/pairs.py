@@ -160,10 +160,13 @@ class PairJudge:
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Unit vectors of ``texts``, each distinct text not seen before embedded once, in one batch."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        distinct = list(dict.fromkeys(texts))
+        missing = [t for t in distinct if t not in self._vectors]
+        if missing and len(self._vectors) + len(missing) > _MEMO_MAX:
+            # Full: forget the rest, keeping (re-embedding) only what this call returns.
+            self._vectors.clear()
+            missing = distinct
         if missing:
-            if len(self._vectors) + len(missing) > _MEMO_MAX:
-                self._vectors.clear()
             self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
@@ -232,7 +235,7 @@ class PairJudge:
         """The model's calibrated probabilities for pipeline pairs (claim, evidence, rule features).
 
         Both texts are single sentences here, so each is its own rationale; this is the
-        :data:`~verify.judge.PairScorer` that ``verify run`` passes to the judge. Texts given to
+        :data:`~verify.findings.PairScorer` that ``verify run`` passes to the judge. Texts given to
         :meth:`remember` are not embedded again; pairs are featurized in chunks of ``_SCORE_CHUNK``.
         """
         if self.model is None:
