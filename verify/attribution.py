@@ -15,14 +15,13 @@ and motive or opinion statements ``other``. Cue lists live in ``data/attribution
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Protocol
 
+from verify.bundled import bundled_json
 from verify.records import Attribution, ClaimKind, Document, Source, SourceType
 from verify.text.arabic import has_arabic, normalize_arabic
 from verify.text.split import split_clauses
@@ -104,7 +103,7 @@ def _phrases(entries: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
 @cache
 def load_cues() -> Cues:
     """The built-in cue lexicon."""
-    raw = json.loads(resources.files("verify").joinpath("data/attribution.json").read_text("utf-8"))
+    raw = bundled_json("attribution.json")
     return Cues(
         reporting=_words(raw["reporting_verbs"]),
         continuation=_words(raw["continuation_verbs"]),

@@ -22,12 +22,10 @@ reads with a stacked logistic regression rather than its trees.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -37,6 +35,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
+from verify.bundled import bundled_json
 from verify.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
 from verify.judge import PairFeatures, decide
 from verify.records import Claim, Relation
@@ -124,9 +123,7 @@ class PairInput:
 
 @cache
 def _cues() -> dict[str, Any]:
-    text = resources.files("verify").joinpath("data/cues.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return bundled_json("cues.json")
 
 
 @cache

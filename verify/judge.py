@@ -31,13 +31,12 @@ differ for the same actor.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
+from verify.bundled import bundled_json
 from verify.records import (
     Casualties,
     Claim,
@@ -93,9 +92,7 @@ class PairFeatures:
 
 @cache
 def _config() -> dict[str, Any]:
-    text = resources.files("verify").joinpath("data/judge.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return bundled_json("judge.json")
 
 
 @cache

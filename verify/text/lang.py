@@ -7,11 +7,11 @@ route a document to the Arabic or the English rules; not a general language iden
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import cache
-from importlib import resources
+
+from verify.bundled import bundled_json
 
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))
 _LATIN_RANGES = ((0x0041, 0x024F), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF), (0xFF21, 0xFF5A))
@@ -40,7 +40,7 @@ def _script(ch: str) -> str:
 @cache
 def _stopwords() -> dict[str, str]:
     """Word -> language, for words that belong to exactly one language's list."""
-    raw = json.loads((resources.files("verify") / "data" / "lang_stopwords.json").read_text("utf-8"))
+    raw = bundled_json("lang_stopwords.json")
     owners: dict[str, set[str]] = {}
     for lang, words in raw.items():
         if lang.startswith("_"):
