@@ -44,9 +44,9 @@ from verify.text.arabic import normalize_key
 Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]
 
-INTERACTION_DIM = 48
+INTERACTION_DIM = 128
 LEXICAL_DIM = 2048
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
