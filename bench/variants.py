@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.select [--data ../shared/eval]
+    .venv/bin/python -m bench.variants [--data ../shared/eval]
 
 ANS train plus our own pairs, 5-fold ``GroupKFold`` by ``s1`` (the rewrites of one headline
 stay in one fold), and Emergent train, 5-fold grouped by claim. Each variant is fitted on four
