@@ -114,3 +114,13 @@ def test_indexed_grouping_equals_all_pairs_on_a_synthetic_corpus() -> None:
     indexed = group_incidents(claims, vectors, similarity=entity_similarity)
     assert indexed == group_all_pairs(claims, vectors, similarity=entity_similarity)
     assert len(indexed) > 10
+
+
+def test_bench_scripts_do_not_shadow_standard_modules() -> None:
+    # bench/run.py runs as a script, so bench/ is first on sys.path: a bench/select.py once
+    # replaced the standard 'select' module and broke subprocess in the benchmark.
+    import sys
+    from pathlib import Path
+
+    names = {p.stem for p in (Path(__file__).resolve().parents[1] / "bench").glob("*.py")}
+    assert names and not names & set(sys.stdlib_module_names)
