@@ -18,7 +18,7 @@ claimreview.jsonld and summary.md.
 
 from __future__ import annotations
 
-from verify.report.context import build_context, build_paged, summarize
+from verify.report.context import build_context, summarize
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
 from verify.report.markdown import to_summary_md
 from verify.report.ranking import by_stake, effective_grade, effective_relation
@@ -37,7 +37,6 @@ __all__ = [
     "REPORT_FILES",
     "ReportContext",
     "build_context",
-    "build_paged",
     "builtin_template_dir",
     "by_stake",
     "claim_reviews",

@@ -51,7 +51,6 @@ __all__ = [
     "PAGES_DIR",
     "Lookup",
     "build_context",
-    "build_paged",
     "effective_relation",
     "incident_filters",
     "incident_view",
@@ -344,49 +343,18 @@ def build_context(
 
     ``registry_sides`` maps source names to sides; ``unmatched`` are reviews that fit nothing.
     """
-    context, _ = build_paged(
-        report,
-        registry_sides=registry_sides,
-        script=script,
-        csp=csp,
-        title=title,
-        unmatched=unmatched,
-        jsonld=jsonld,
-    )
-    return context
-
-
-def build_paged(
-    report: Report,
-    *,
-    shown: int | None = None,
-    registry_sides: Mapping[str, str | None] | None = None,
-    script: Markup = _NO_SCRIPT,
-    csp: str = "",
-    title: str = "Verification report",
-    unmatched: Sequence[UnmatchedReview] = (),
-    jsonld: Markup = _NO_SCRIPT,
-) -> tuple[ReportContext, tuple[IncidentView, ...]]:
-    """The main page's context and every incident's view, for a report split into pages.
-
-    With ``shown`` set, the main page holds that many incidents (the most at stake), its filters
-    count those, and every incident view names its own page; the summary still counts everything.
-    """
     look = lookup(report, registry_sides)
-    every = tuple(incident_view(i, look, paged=shown is not None) for i in by_stake(report))
-    incidents = every if shown is None else every[:shown]
-    context = main_context(
+    incidents = tuple(incident_view(i, look) for i in by_stake(report))
+    return main_context(
         report,
         look,
         incidents,
-        total=None if shown is None else len(every),
         script=script,
         csp=csp,
         title=title,
         unmatched=unmatched,
         jsonld=jsonld,
     )
-    return context, every
 
 
 def main_context(
