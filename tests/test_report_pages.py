@@ -18,10 +18,13 @@ from hypothesis import strategies as st
 
 from verify.records import Report, Review
 from verify.report import display, write_report
+from verify.report import exports as exports_mod
+from verify.report import render as render_mod
 from verify.report import writer as writer_mod
 from verify.report.context import page_name
 from verify.report.jsontext import dumps_indented
-from verify.report.pages import MANIFEST, parse_manifest
+from verify.report.pages import MANIFEST, PARTS, parse_manifest
+from verify.report.ranking import by_stake
 from verify.report.render import render_pages
 from verify.text.arabic import has_arabic
 
@@ -168,6 +171,79 @@ def test_the_index_lists_entries_without_claims(big: Report) -> None:
     assert index.count("<li data-incident=") == len(big.incidents)
     assert 'class="claim' not in index
     assert site.manifest is not None and len(site.manifest.pages) == len(big.incidents)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count main-page incident blocks rendered, and CSV lines and JSON-LD items built, from now on."""
+    counts = {"blocks": 0, "csv": 0, "jsonld": 0}
+    real_render, real_csv, real_reviews = render_mod._render, exports_mod.incident_csv, exports_mod._reviews
+
+    def render(env: object, name: str, variables: object) -> str:
+        counts["blocks"] += name == render_mod.INCIDENT_PART
+        return real_render(env, name, variables)  # type: ignore[arg-type]
+
+    def csv_lines(*args: object) -> str:
+        counts["csv"] += 1
+        return real_csv(*args)  # type: ignore[arg-type]
+
+    def reviews(*args: object) -> object:
+        counts["jsonld"] += 1
+        return real_reviews(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_mod, "_render", render)
+    monkeypatch.setattr(exports_mod, "incident_csv", csv_lines)
+    monkeypatch.setattr(exports_mod, "_reviews", reviews)
+    return counts
+
+
+def test_a_rewrite_renders_main_page_blocks_and_csv_lines_only_for_changed_incidents(
+    big: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_report(big, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
+    counts = _counting(monkeypatch)
+    write_report(big, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
+    assert counts == {"blocks": 0, "csv": 0, "jsonld": 0}
+    # The incident most at stake is on the main page: its block and lines are made again, alone.
+    top = by_stake(big)[0]
+    changed = _retitle(big, big.incidents.index(top), "A retitled incident")
+    write_report(changed, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
+    assert counts == {"blocks": 1, "csv": 1, "jsonld": 1}
+    monkeypatch.undo()
+    assert _files(tmp_path / "a") == _fresh(changed, tmp_path / "b")
+    # A garbled parts file is not trusted: everything is made again, to the same files.
+    (tmp_path / "a" / "incidents" / PARTS).write_text('{"format": 1, "fingerprint": 3}', encoding="utf-8")
+    counts = _counting(monkeypatch)
+    write_report(changed, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
+    assert counts == {
+        "blocks": SPLIT["main_incidents"],
+        "csv": len(big.incidents),
+        "jsonld": len(big.incidents),
+    }
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_main_page_blocks_are_what_including_the_incident_template_gives(
+    big: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = render_pages(big, **SPLIT)  # type: ignore[arg-type]
+    assert site.parts is not None and len(site.parts.html) == SPLIT["main_incidents"]
+    # With no block given, report.html includes _incident.html itself for every incident.
+    real = render_mod._parts
+    monkeypatch.setattr(render_mod, "_parts", lambda *a: dataclasses.replace(real(*a), html={}))
+    assert render_pages(big, **SPLIT).pages["report.html"] == site.pages["report.html"]  # type: ignore[arg-type]
+
+
+def test_claimreview_items_cut_by_incident_join_to_the_whole_file(big: Report, tmp_path: Path) -> None:
+    parts = exports_mod.jsonld_parts(big, review_author="desk")
+    assert parts is not None and sum(bool(p) for p in parts.values()) > 1
+    assert exports_mod.join_jsonld(parts.values()) == exports_mod.to_jsonld(big, review_author="desk")
+    # A claim judged in two incidents has one review drawing on both: no cutting, same file.
+    first, second = [i for i in big.incidents if i.findings][:2]
+    twice = dataclasses.replace(second, findings=(*second.findings, first.findings[0]))
+    shared = dataclasses.replace(big, incidents=tuple(twice if i is second else i for i in big.incidents))
+    assert exports_mod.jsonld_parts(shared) is None
+    write_report(shared, tmp_path, **SPLIT)  # type: ignore[arg-type]
+    assert (tmp_path / "claimreview.jsonld").read_text(encoding="utf-8") == exports_mod.to_jsonld(shared)
 
 
 # --- fast paths give the plain paths' text ------------------------------------------------------------

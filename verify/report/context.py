@@ -60,6 +60,8 @@ __all__ = [
     "summarize",
 ]
 
+REPORT_TITLE = "Verification report"
+"""The main page's title."""
 PAGES_DIR = "incidents"
 """Folder, beside report.html, of the per-incident pages of a large report."""
 
@@ -335,7 +337,7 @@ def build_context(
     registry_sides: Mapping[str, str | None] | None = None,
     script: Markup = _NO_SCRIPT,
     csp: str = "",
-    title: str = "Verification report",
+    title: str = REPORT_TITLE,
     unmatched: Sequence[UnmatchedReview] = (),
     jsonld: Markup = _NO_SCRIPT,
 ) -> ReportContext:
@@ -365,13 +367,15 @@ def main_context(
     total: int | None = None,
     script: Markup = _NO_SCRIPT,
     csp: str = "",
-    title: str = "Verification report",
+    title: str = REPORT_TITLE,
     unmatched: Sequence[UnmatchedReview] = (),
     jsonld: Markup = _NO_SCRIPT,
+    rendered: Mapping[str, Markup] | None = None,
 ) -> ReportContext:
     """The main page's context showing ``incidents`` (full views, in order).
 
     ``total`` set means the report is split into pages and has that many incidents in all.
+    ``rendered`` gives incidents' blocks already rendered (their views may then be listings).
     """
     paging = None if total is None else PagingView(len(incidents), total, f"{PAGES_DIR}/index.html")
     return ReportContext(
@@ -385,4 +389,5 @@ def main_context(
         script=script,
         csp=csp,
         paging=paging,
+        rendered=rendered or {},
     )

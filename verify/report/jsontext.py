@@ -10,6 +10,7 @@ so the result is the same text in every case.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring
 
 _INDENT = "  "
@@ -19,14 +20,26 @@ class _Unusual(Exception):
     """A value this writer leaves to ``json.dumps``."""
 
 
-def dumps_indented(value: object) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``."""
+def dumps_indented(value: object, level: int = 0) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, as it reads ``level`` levels deep in a
+    larger document (every line after the first indented ``level`` more times)."""
+    newline = "\n" + _INDENT * level
     parts: list[str] = []
     try:
-        _write(value, "\n", parts)
+        _write(value, newline, parts)
     except (_Unusual, RecursionError):
-        return json.dumps(value, ensure_ascii=False, indent=2)
+        # JSON text holds no raw line break outside its own layout, so indenting lines is safe.
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
     return "".join(parts)
+
+
+def join_items(items: Sequence[str]) -> str:
+    """A top-level array from its items' texts (each ``dumps_indented(item, 1)``), as
+    ``dumps_indented`` writes the list."""
+    if not items:
+        return "[]"
+    inner = "\n" + _INDENT
+    return "[" + inner + ("," + inner).join(items) + "\n]"
 
 
 def _write(value: object, newline: str, out: list[str]) -> None:

@@ -5,7 +5,9 @@ sides and filter values shown for them, the templates the page uses and the code
 it. :func:`incident_digest` hashes the first group, :func:`fingerprint` the rest; the writer
 keeps both in ``incidents/manifest.json`` and skips a page whose digest and fingerprint are
 unchanged and whose file is still there. Hashing the inputs costs a fraction of building and
-rendering a page.
+rendering a page. The same digests address the pieces of the main files each incident renders
+to (its block of report.html, its lines of report.csv), kept in ``incidents/parts.json``
+(:class:`Parts`), so a rewrite renders those only for what changed too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from verify.report.context import Lookup, incident_filters
 
 MANIFEST = "manifest.json"
 """File, beside the incident pages, naming each page's digest."""
+PARTS = "parts.json"
+"""File, beside the incident pages, keeping pieces of the main files rendered for each digest."""
 _FORMAT = 1
+_PARTS_FORMAT = 1
 _CODE_FILES = ("report/*.py", "text/arabic.py", "text/split.py")
 """The modules whose code shapes a page (views, display helpers, sentence splitting)."""
 
@@ -40,6 +45,24 @@ class PageManifest:
     """Templates, code and page settings they were rendered with."""
     pages: Mapping[str, str] = field(default_factory=dict)
     """Page path relative to the output folder (``incidents/incident-x.html``) -> digest."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Pieces of the main files rendered for incidents, by incident digest.
+
+    A digest covers everything an incident's page shows, and each piece shows no more, so a
+    piece kept under the same digest and fingerprint is what a fresh render would give.
+    """
+
+    fingerprint: str
+    """Templates, code and page settings they were rendered with (as :class:`PageManifest`)."""
+    html: Mapping[str, str] = field(default_factory=dict)
+    """Digest -> the incident's ``_incident.html`` output, as the main page shows it."""
+    csv: Mapping[str, str] = field(default_factory=dict)
+    """Digest -> the incident's lines of report.csv."""
+    jsonld: Mapping[str, str] = field(default_factory=dict)
+    """Digest -> the incident's ClaimReview items (:func:`verify.report.exports.jsonld_parts`)."""
 
 
 @lru_cache(maxsize=1)
@@ -153,3 +176,35 @@ def parse_manifest(data: bytes) -> PageManifest | None:
     return PageManifest(
         fingerprint, {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
     )
+
+
+def parts_bytes(parts: Parts) -> bytes:
+    """The parts file's content (sorted, so the same parts always give the same bytes)."""
+    data = {
+        "format": _PARTS_FORMAT,
+        "fingerprint": parts.fingerprint,
+        "html": dict(sorted(parts.html.items())),
+        "csv": dict(sorted(parts.csv.items())),
+        "jsonld": dict(sorted(parts.jsonld.items())),
+    }
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def parse_parts(data: bytes) -> Parts | None:
+    """The parts file read back; None when it is not one this version wrote (nothing is reused)."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("format") != _PARTS_FORMAT:
+        return None
+    fingerprint = raw.get("fingerprint")
+    pieces = [raw.get(kind) for kind in ("html", "csv", "jsonld")]
+    if not isinstance(fingerprint, str) or not all(isinstance(piece, dict) for piece in pieces):
+        return None
+
+    def strings(found: dict[object, object]) -> dict[str, str]:
+        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+    html, csv, jsonld = (strings(piece) for piece in pieces)  # type: ignore[arg-type]
+    return Parts(fingerprint, html, csv, jsonld)

@@ -31,16 +31,26 @@ from markupsafe import Markup
 import verify
 from verify.errors import ConfigError
 from verify.records import Report
-from verify.report.context import PAGES_DIR, build_context, incident_view, lookup, main_context, page_name
-from verify.report.exports import script_safe_json, to_jsonld
-from verify.report.pages import PageManifest, fingerprint, incident_digest
+from verify.report.context import (
+    PAGES_DIR,
+    REPORT_TITLE,
+    build_context,
+    incident_view,
+    lookup,
+    main_context,
+    page_name,
+)
+from verify.report.exports import join_jsonld, jsonld_parts, script_safe_json, to_jsonld
+from verify.report.pages import PageManifest, Parts, fingerprint, incident_digest, used_templates
 from verify.report.ranking import by_stake
-from verify.report.views import IncidentIndexContext, IncidentPageContext, ReportContext
+from verify.report.views import IncidentIndexContext, IncidentPageContext, IncidentView, ReportContext
 from verify.review import UnmatchedReview
 
 PAGE_TEMPLATE = "report.html"
 INCIDENT_TEMPLATE = "incident.html"
 INDEX_TEMPLATE = "incidents.html"
+INCIDENT_PART = "_incident.html"
+"""One incident's block, included by the main page and by the incident's own page."""
 PAGE_LIMIT = 1000
 """Past this many incidents the report is split into pages (500 still load and filter smoothly)."""
 MAIN_INCIDENTS = 200
@@ -141,6 +151,10 @@ class Site:
     manifest: PageManifest | None
     """Digest of every incident page of a split report, rendered now or not; None when the
     report fits one page."""
+    parts: Parts | None = None
+    """The main page's incident blocks by digest (``csv`` left empty); None when not split."""
+    digests: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Incident id -> digest, for every incident of a split report."""
 
 
 def render_pages(
@@ -153,16 +167,19 @@ def render_pages(
     page_limit: int = PAGE_LIMIT,
     main_incidents: int = MAIN_INCIDENTS,
     previous: PageManifest | None = None,
+    parts: Parts | None = None,
     sink: Callable[[str, str], None] | None = None,
 ) -> Site:
-    """Render the report's pages, skipping the incident pages ``previous`` already has.
+    """Render the report's pages, skipping what ``previous`` and ``parts`` already have.
 
     ``previous`` names the incident pages on disk and their digests; a page whose digest and
     fingerprint match is neither built nor rendered (its file is as a fresh render would
-    write it). Up to ``page_limit`` incidents the site is ``report.html`` alone; past it, also
-    ``incidents/index.html`` and one ``incidents/<page>.html`` per incident. With a ``sink``,
-    each incident page is handed to it (path, html) as soon as it is rendered instead of being
-    kept in ``Site.pages``, so a report of tens of thousands of incidents is never all in memory.
+    write it). ``parts`` holds main-page incident blocks of an earlier write by digest; a block
+    found there is not rendered again. Up to ``page_limit`` incidents the site is
+    ``report.html`` alone; past it, also ``incidents/index.html`` and one
+    ``incidents/<page>.html`` per incident. With a ``sink``, each incident page is handed to it
+    (path, html) as soon as it is rendered instead of being kept in ``Site.pages``, so a report
+    of tens of thousands of incidents is never all in memory.
     """
     if len(report.incidents) <= page_limit:
         html = render_html(
@@ -178,8 +195,26 @@ def render_pages(
     look = lookup(report, registry_sides)
     ordered = by_stake(report)
     top = ordered[:main_incidents]
-    shown = tuple(incident_view(i, look, paged=True) for i in top)
-    shown_part = dataclasses.replace(report, incidents=top)
+    quiet = content_security_policy("")
+    listed = tuple(incident_view(i, look, paged=True, full=False) for i in ordered)
+    settings = (REPORT_TITLE, str(report.schema_version), f"../{PAGE_TEMPLATE}", _INDEX_HREF, quiet)
+    manifest = PageManifest(fingerprint(env, INCIDENT_TEMPLATE, settings), {})
+    cache: dict[str, bytes] = {}
+    digests = {incident.id: incident_digest(incident, look, cache) for incident in ordered}
+    stamp = fingerprint(env, INCIDENT_PART, (review_author,))
+    kept = parts if parts is not None and parts.fingerprint == stamp else Parts(stamp)
+    # The built-in main page shows a kept block as it is: that incident needs no full view.
+    lean = _builtin(env, PAGE_TEMPLATE)
+    full = {
+        i.id: incident_view(i, look, paged=True) for i in top if not lean or digests[i.id] not in kept.html
+    }
+    shown = tuple(full.get(i.id) or listed[n] for n, i in enumerate(top))
+    made = _parts(env, report, shown, digests, kept, review_author)
+    # The main page's JSON-LD covers the incidents it shows; claimreview.jsonld has them all.
+    if len(made.jsonld) == len(digests):
+        jsonld = join_jsonld(made.jsonld[digests[i.id]] for i in top)
+    else:
+        jsonld = to_jsonld(dataclasses.replace(report, incidents=top), review_author=review_author)
     context = main_context(
         report,
         look,
@@ -188,34 +223,29 @@ def render_pages(
         script=Markup(script),
         csp=content_security_policy(script),
         unmatched=unmatched,
-        # The main page's JSON-LD covers the incidents it shows; claimreview.jsonld has them all.
-        jsonld=Markup(script_safe_json(to_jsonld(shown_part, review_author=review_author).strip())),
+        jsonld=Markup(script_safe_json(jsonld.strip())),
+        rendered={v.id: Markup(block) for v in shown if (block := made.html.get(digests[v.id])) is not None},
     )
-    quiet = content_security_policy("")
-    pages = {PAGE_TEMPLATE: render_context(context, env)}
     index = IncidentIndexContext(
         title=f"All incidents: {context.title}",
         schema_version=context.schema_version,
         summary=context.summary,
-        incidents=tuple(incident_view(i, look, paged=True, full=False) for i in ordered),
-        report_href=f"../{PAGE_TEMPLATE}",
+        incidents=listed,
+        report_href=settings[2],
         jsonld=Markup(""),
         script=Markup(""),
         csp=quiet,
     )
+    pages = {PAGE_TEMPLATE: render_context(context, env)}
     pages[f"{PAGES_DIR}/index.html"] = render_context(index, env, INDEX_TEMPLATE)
-    settings = (context.title, str(context.schema_version), index.report_href, _INDEX_HREF, quiet)
-    manifest = PageManifest(fingerprint(env, INCIDENT_TEMPLATE, settings), {})
     reusable = previous.pages if previous and previous.fingerprint == manifest.fingerprint else {}
-    built = {view.id: view for view in shown}
-    cache: dict[str, bytes] = {}
-    digests = {}
+    paths = {}
     for incident in ordered:
         path = f"{PAGES_DIR}/{page_name(incident.id)}"
-        digests[path] = digest = incident_digest(incident, look, cache)
+        paths[path] = digest = digests[incident.id]
         if reusable.get(path) == digest:
             continue
-        view = built.get(incident.id) or incident_view(incident, look, paged=True)
+        view = full.get(incident.id) or incident_view(incident, look, paged=True)
         page = IncidentPageContext(
             title=f"{view.title.text}: {context.title}",
             schema_version=context.schema_version,
@@ -231,7 +261,42 @@ def render_pages(
             pages[path] = html
         else:
             sink(path, html)
-    return Site(pages, dataclasses.replace(manifest, pages=digests))
+    return Site(pages, dataclasses.replace(manifest, pages=paths), made, digests)
+
+
+def _builtin(env: jinja2.Environment, name: str) -> bool:
+    """Whether ``name`` and every template it uses are the packaged ones, none a user's."""
+    names = used_templates(env, name)
+    builtin = builtin_template_dir()
+    return names is not None and all(
+        (found := env.get_template(n).filename) is not None and Path(found).parent == builtin for n in names
+    )
+
+
+def _parts(
+    env: jinja2.Environment,
+    report: Report,
+    shown: Sequence[IncidentView],
+    digests: Mapping[str, str],
+    kept: Parts,
+    review_author: str,
+) -> Parts:
+    """The main page's incident blocks and every incident's JSON-LD items, by digest.
+
+    What ``kept`` holds (under the same fingerprint) is reused as it is; a shown incident
+    without a kept block must have a full view. The JSON-LD is left empty when it cannot be cut
+    by incident (see ``jsonld_parts``).
+    """
+    html = {}
+    for view in shown:
+        digest = digests[view.id]
+        found = kept.html.get(digest)
+        html[digest] = found if found is not None else _render(env, INCIDENT_PART, {"incident": view})
+    reuse = {i: text for i, d in digests.items() if (text := kept.jsonld.get(d)) is not None}
+    jsonld = jsonld_parts(report, review_author=review_author, kept=reuse)
+    return Parts(
+        kept.fingerprint, html, {}, {} if jsonld is None else {digests[i]: t for i, t in jsonld.items()}
+    )
 
 
 def render_site(

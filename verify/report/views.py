@@ -7,7 +7,8 @@ cleaned of bidi controls; templates only loop, test and print them (autoescaped)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -318,6 +319,9 @@ class ReportContext:
     """Content-Security-Policy for the page: nothing loads from the network."""
     paging: PagingView | None = None
     """Set when the report is too large for one page; ``None`` when every incident is here."""
+    rendered: Mapping[str, Markup] = field(default_factory=dict)
+    """Incident id -> its ``_incident.html`` block, already rendered (a large report reuses
+    the blocks of an earlier write); an incident not here is rendered by the page itself."""
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,25 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from verify.records import Report
 from verify.report.context import PAGES_DIR
-from verify.report.exports import to_csv, to_jsonld
+from verify.report.exports import csv_parts, join_jsonld, to_csv, to_jsonld
 from verify.report.jsontext import dumps_indented
 from verify.report.markdown import to_summary_md
-from verify.report.pages import MANIFEST, PageManifest, manifest_bytes, parse_manifest
-from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
+from verify.report.pages import (
+    MANIFEST,
+    PARTS,
+    PageManifest,
+    Parts,
+    manifest_bytes,
+    parse_manifest,
+    parse_parts,
+    parts_bytes,
+)
+from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, Site, render_pages
 from verify.report.serialize import report_to_dict
 from verify.review import UnmatchedReview
 
@@ -100,6 +110,7 @@ def write_report(
     out_dir = Path(out_dir)
     folder = out_dir / PAGES_DIR
     stored = _stored(folder)
+    kept = _kept_parts(folder)
     streamed: list[str] = []
 
     def write_page(name: str, html: str) -> None:
@@ -118,15 +129,17 @@ def write_report(
         page_limit=page_limit,
         main_incidents=main_incidents,
         previous=_on_disk(folder, stored),
+        parts=kept,
         sink=write_page,
     )
     pages = dict(site.pages)
     html = pages.pop(PAGE_TEMPLATE)
+    lines = _csv_lines(report, site, kept)
     contents: dict[str, Callable[[], bytes]] = {
         "report.json": lambda: (dumps_indented(report_to_dict(report, unmatched)) + "\n").encode("utf-8"),
         "report.html": lambda: html.encode("utf-8"),
-        "report.csv": lambda: to_csv(report),
-        "claimreview.jsonld": lambda: to_jsonld(report, review_author=review_author).encode("utf-8"),
+        "report.csv": lambda: to_csv(report, lines),
+        "claimreview.jsonld": lambda: _jsonld(report, site, review_author).encode("utf-8"),
         "summary.md": lambda: to_summary_md(report, unmatched).encode("utf-8"),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -142,9 +155,39 @@ def write_report(
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
+    if site.parts is None or lines is None:
+        (folder / PARTS).unlink(missing_ok=True)
+    else:
+        # Content-addressed: whenever it is written, every part in it is right for its digest.
+        csv = {site.digests[i.id]: text for i, text in zip(report.incidents, lines, strict=True)}
+        atomic_write(folder / PARTS, parts_bytes(replace(site.parts, csv=csv)), durable=False)
     current = site.manifest.pages if site.manifest else {}
     _remove_stale_pages(folder, {Path(name).name for name in [*pages, *streamed, *current]})
     return written
+
+
+def _jsonld(report: Report, site: Site, review_author: str) -> str:
+    """claimreview.jsonld, from the site's parts where it has them for every incident."""
+    parts, digests = site.parts, site.digests
+    if parts is not None and len(parts.jsonld) == len(report.incidents):
+        return join_jsonld(parts.jsonld[digests[i.id]] for i in report.incidents)
+    return to_jsonld(report, review_author=review_author)
+
+
+def _kept_parts(folder: Path) -> Parts | None:
+    try:
+        return parse_parts((folder / PARTS).read_bytes())
+    except OSError:
+        return None
+
+
+def _csv_lines(report: Report, site: Site, kept: Parts | None) -> list[str] | None:
+    """Every incident's lines of report.csv for a split site (kept ones reused); else None."""
+    if site.parts is None:
+        return None
+    reuse = kept.csv if kept is not None and kept.fingerprint == site.parts.fingerprint else {}
+    found = {i: text for i, d in site.digests.items() if (text := reuse.get(d)) is not None}
+    return csv_parts(report, found)
 
 
 def _stored(folder: Path) -> PageManifest | None:
