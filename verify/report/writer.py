@@ -14,7 +14,11 @@ run that this one no longer has are removed after it. Those pages are content-ad
 a rewrite renders only the pages whose inputs changed or whose file is gone, leaving the folder
 byte for byte as a fresh write would. The old manifest is removed before the first page is
 replaced, so an interrupted run never leaves a manifest vouching for a page whose file holds
-other content (the next run then renders every page again).
+other content (the next run then renders every page again). ``incidents/parts.json`` keeps,
+by the same digests, the pieces of the main files each incident renders to (its block of
+report.html, its lines of report.csv, its ClaimReview items), so the main files of a rewrite
+are assembled from kept pieces and only changed incidents are rendered again. Being
+content-addressed, parts.json is right whenever it is written, and it is written last.
 """
 
 from __future__ import annotations
