@@ -300,6 +300,54 @@ def test_grouping_is_deterministic_and_independent_of_input_order() -> None:
     assert as_ids == sorted(sorted(claims[k].id for k in cluster) for cluster in first)
 
 
+PLACES = [None, AIN_EN, AIN_AR, HARIR_AR, Entity("Erbil", "Erbil"), Entity("the base"), Entity("Conoco")]
+ACTORS = [None, Entity("Kataib Hezbollah"), Entity("US forces"), Entity("كتائب حزب الله")]
+SIDES = {"Kataib Hezbollah": "axis", "كتائب حزب الله": "axis", "US forces": "us"}
+DAYS = [None, THU, THU + dt.timedelta(days=1), SAT]
+
+facet_rows = st.tuples(
+    st.sampled_from([*WEAPONS, Weapon.ARTILLERY, Weapon.EXPLOSIVE]),
+    st.sampled_from(PLACES),
+    st.sampled_from(PLACES),
+    st.sampled_from(ACTORS),
+    st.sampled_from(DAYS),
+    st.sampled_from(DAYS),
+    st.sampled_from(["ar", "en", "und"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(facet_rows, min_size=2, max_size=12), seed=st.integers(0, 2**16))
+def test_array_scoring_equals_the_pair_by_pair_reference(
+    rows: list[
+        tuple[Weapon | None, Entity | None, Entity | None, Entity | None, dt.date | None, dt.date | None, str]
+    ],
+    seed: int,
+) -> None:
+    """match._distances (all pairs at once) against match._distance (one pair), bit for bit."""
+    from verify import match
+
+    claims = [
+        claim(i, f"c{i}", lang=lang, weapon=w, target=t, location=loc, actor=a, date=d, published=p)
+        for i, (w, t, loc, a, d, p, lang) in enumerate(rows)
+    ]
+    rng = np.random.default_rng(seed)
+    # Few directions, so that some cosines sit exactly where rounding or the threshold decides.
+    vectors = rng.integers(-2, 3, size=(len(claims), 3)).astype(np.float32)
+    events = list(range(len(claims)))
+    related = {("Erbil", "Harir Air Base"), ("Harir Air Base", "Erbil")}
+    matrix, pairs, views, sides = match._prepare(
+        claims, vectors, events, similarity, MatchConfig(),
+        lambda e: SIDES.get(e.text), lambda x, y: (x, y) in related,
+    )  # fmt: skip
+    first, second = (np.asarray(ix, dtype=np.int64) for ix in np.triu_indices(len(claims), k=1))
+    fast = match._distances(pairs, match._columns(views, sides), matrix, first, second)
+    cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])  # as grouping always computed them
+    for k, (a, b) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        cosine = float(cosines[k])
+        assert fast[k] == match._distance(pairs, views, sides, a, b, cosine), (a, b)
+
+
 # --- titles -------------------------------------------------------------------------------------
 
 

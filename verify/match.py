@@ -13,6 +13,7 @@ no average can bring under the threshold, so no linkage puts it in one incident.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -168,16 +169,25 @@ def _generic(word: str, generic: frozenset[str]) -> bool:
     return word in generic or (has_arabic(word) and word[:1] in "وبلفك" and word[1:] in generic)
 
 
-def _view(claim: Claim, config: MatchConfig) -> _View:
+def _view(claim: Claim, config: MatchConfig, names: dict[tuple[Entity, bool], _Name | None]) -> _View:
+    """The claim's view; ``names`` memoises :func:`_name` (wire copy repeats the same places)."""
     f = claim.facets
+
+    def name(entity: Entity | None, place: bool) -> _Name | None:
+        if entity is None:
+            return None
+        if (entity, place) not in names:
+            names[(entity, place)] = _name(entity, config.generic_place_words if place else frozenset())
+        return names[(entity, place)]
+
     return _View(
         lang=claim.lang,
         date=f.time.date if f.time is not None else None,
         published=claim.published,
         weapon=f.weapon,
-        target=_name(f.target, config.generic_place_words),
-        location=_name(f.location, config.generic_place_words),
-        actor=_name(f.actor, frozenset()),
+        target=name(f.target, True),
+        location=name(f.location, True),
+        actor=name(f.actor, False),
     )
 
 
@@ -205,9 +215,13 @@ class _Pairs:
         return self._related[(a, b)]
 
     def sim(self, a: _Name, b: _Name) -> float:
-        key = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
+        return self.key_sim(a.key, b.key)
+
+    def key_sim(self, a: str, b: str) -> float:
+        """The similarity of two name keys, memoised; symmetric, as it is asked in key order."""
+        key = (a, b) if a <= b else (b, a)
         if key not in self._memo:
-            self._memo[key] = 1.0 if a.key == b.key else float(self.similarity(*key))
+            self._memo[key] = 1.0 if a == b else float(self.similarity(*key))
         return self._memo[key]
 
     def cannot_link(self, a: _View, b: _View, sides: tuple[str | None, str | None]) -> bool:
@@ -377,8 +391,15 @@ def _prepare(
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = matrix / np.where(norms > 0, norms, 1.0)
     pairs = _Pairs(similarity, config, related_places)
-    views = [_view(claims[i], config) for i in events]
-    sides = [_side(claims[i].facets.actor, actor_side) for i in events]
+    names: dict[tuple[Entity, bool], _Name | None] = {}
+    views = [_view(claims[i], config, names) for i in events]
+    known: dict[Entity, str | None] = {}  # registry look-ups are slow; attackers repeat
+    sides = []
+    for i in events:
+        actor = claims[i].facets.actor
+        if actor is not None and actor not in known:
+            known[actor] = _side(actor, actor_side)
+        sides.append(known[actor] if actor is not None else None)
     return matrix, pairs, views, sides
 
 
@@ -411,31 +432,25 @@ def grouping(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     threshold = 1.0 - config.min_score
+    columns = _columns(views, sides)
     links = _UnionFind(len(events))
-    scored: dict[tuple[int, int], float] = {}  # pairs that may link; all others are _APART
+    kept: list[_Scored] = []  # pairs that may link; all others are _APART
     for first, second in candidate_pairs(
         [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     ):
-        cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
-        for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
-            d = _distance(pairs, views, sides, a, b, cosine)
-            if d < _APART:
-                scored[(a, b)] = d
-            if d < threshold:
-                links.union(a, b)
-    clusters: list[list[int]] = []
+        d = _distances(pairs, columns, matrix, first, second)
+        near = d < _APART
+        kept.append(_Scored(first[near], second[near], d[near]))
+        close = d < threshold
+        for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
+            links.union(a, b)
     components = links.components()
-    # A pair at or above the threshold is never merged, so clustering each connected
-    # component of the "close enough" graph separately gives the same clusters as
-    # clustering all claims at once.
-    for component in components:
-        if len(component) == 1:
-            clusters.append(component)
-            continue
-        distance = _component_distances(component, scored)
-        clusters.extend(
-            [component[i] for i in group] for group in _cluster(distance, threshold, config.linkage)
-        )
+    scored = _Scored(
+        np.concatenate([k.first for k in kept] or [np.zeros(0, dtype=np.int64)]),
+        np.concatenate([k.second for k in kept] or [np.zeros(0, dtype=np.int64)]),
+        np.concatenate([k.distance for k in kept] or [np.zeros(0, dtype=np.float64)]),
+    )
+    clusters = _cluster_components(components, scored, len(events), threshold, config.linkage)
     result = [[events[k] for k in group] for group in clusters]
     return Grouping(sorted(result, key=lambda g: g[0]), [[events[k] for k in group] for group in components])
 
@@ -474,6 +489,7 @@ def regroup_incidents(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     threshold = 1.0 - config.min_score
+    columns = _columns(views, sides)
     links = _UnionFind(len(events))
     first_of: dict[int, int] = {}
     is_fresh = set(focus)
@@ -483,74 +499,276 @@ def regroup_incidents(
     first, second = pairs_with(
         focus, [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     )
-    cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])
-    for a, b, cosine in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
-        if _distance(pairs, views, sides, a, b, cosine) < threshold:
-            links.union(a, b)
+    close = _distances(pairs, columns, matrix, first, second) < threshold
+    for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
+        links.union(a, b)
     touched = {links.root(k) for k in focus}
     changed = [c for c in links.components() if links.root(c[0]) in touched]
-    clusters: list[list[int]] = []
+    # Every pair of a changed component is scored; those candidate search would not propose
+    # (dates too far apart) come out at _APART, as candidate search leaves them.
+    ends: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = [(first[:0], second[:0])]
     for component in changed:
-        if len(component) == 1:
-            clusters.append(component)
-            continue
-        # Every pair of the component whose dates allow it, as candidate search proposes
-        # them; a pair of dates too far apart is at _APART, as _distance would put it.
-        xs, ys = np.triu_indices(len(component), k=1)
         members = np.asarray(component, dtype=np.int64)
-        day = np.asarray([_ordinal(views[k].date) for k in component], dtype=np.int64)
-        near = (day[xs] < 0) | (day[ys] < 0) | (np.abs(day[xs] - day[ys]) <= config.date_window_days)
-        xs, ys = xs[near], ys[near]
-        sims = np.einsum("ij,ij->i", matrix[members[xs]], matrix[members[ys]])
-        scored = {
-            (component[x], component[y]): _distance(pairs, views, sides, component[x], component[y], cosine)
-            for x, y, cosine in zip(xs.tolist(), ys.tolist(), sims.tolist(), strict=True)
-        }
-        distance = _component_distances(component, scored)
-        clusters.extend(
-            [component[i] for i in group] for group in _cluster(distance, threshold, config.linkage)
-        )
+        xs, ys = np.triu_indices(len(component), k=1)
+        ends.append((members[xs], members[ys]))
+    a, b = (np.concatenate(side) for side in zip(*ends, strict=True))
+    scored = _Scored(a, b, _distances(pairs, columns, matrix, a, b))
+    clusters = _cluster_components(changed, scored, len(events), threshold, config.linkage)
     return Grouping(
         sorted(([events[k] for k in g] for g in clusters), key=lambda g: g[0]),
         [[events[k] for k in c] for c in changed],
     )
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """Pairs ``(first[k], second[k])`` at ``distance[k]``; a pair not listed is at ``_APART``."""
+
+    first: npt.NDArray[np.int64]
+    second: npt.NDArray[np.int64]
+    distance: npt.NDArray[np.float64]
+
+
+def _cluster_components(
+    components: Sequence[Sequence[int]], scored: _Scored, n: int, threshold: float, linkage: str
+) -> list[list[int]]:
+    """The clusters of every component of the ``n`` claims, each component clustered on its own.
+
+    A pair at or above the threshold is never merged, so clustering each connected component
+    of the "close enough" graph separately gives the same clusters as clustering all claims
+    at once. A pair candidate search did not propose is one whose dates rule it out (or, past
+    the exhaustive sizes, one the index did not find), so it is at ``_APART`` as every
+    cannot-link pair is: each matrix is the one all-pairs scoring would have built.
+    """
+    label = np.full(n, -1, dtype=np.int64)
+    local = np.zeros(n, dtype=np.int64)
+    for c, component in enumerate(components):
+        label[list(component)] = c
+        local[list(component)] = np.arange(len(component))
+    inside = np.flatnonzero(label[scored.first] == label[scored.second])
+    inside = inside[np.argsort(label[scored.first[inside]], kind="stable")]
+    owner = label[scored.first[inside]]
+    bounds = np.searchsorted(owner, np.arange(len(components) + 1))
+    clusters: list[list[int]] = []
+    for c, component in enumerate(components):
+        if len(component) == 1:
+            clusters.append(list(component))
+            continue
+        rows = inside[bounds[c] : bounds[c + 1]]
+        x, y = local[scored.first[rows]], local[scored.second[rows]]
+        distance = np.full((len(component), len(component)), _APART, dtype=np.float64)
+        np.fill_diagonal(distance, 0.0)
+        distance[x, y] = distance[y, x] = scored.distance[rows]
+        clusters.extend([component[i] for i in group] for group in _cluster(distance, threshold, linkage))
+    return clusters
+
+
 def _ordinal(date: dt.date | None) -> int:
     return date.toordinal() if date is not None else -1
-
-
-def _component_distances(
-    component: Sequence[int], scored: dict[tuple[int, int], float]
-) -> npt.NDArray[np.float64]:
-    """The distance matrix of one component: scored pairs as scored, the rest cannot link.
-
-    A pair candidate search did not propose is one whose dates rule it out (or, past the
-    exhaustive sizes, one the index did not find), so it is at ``_APART`` as every
-    cannot-link pair is: the matrix is the one all-pairs scoring would have built.
-    """
-    k = len(component)
-    distance = np.full((k, k), _APART, dtype=np.float64)
-    np.fill_diagonal(distance, 0.0)
-    for x in range(k):
-        for y in range(x + 1, k):
-            d = scored.get((component[x], component[y]))
-            if d is not None:
-                distance[x, y] = distance[y, x] = d
-    return distance
 
 
 def _distance(
     pairs: _Pairs, views: Sequence[_View], sides: Sequence[str | None], a: int, b: int, cosine: float
 ) -> float:
+    """The distance of one pair: the reference :func:`_distances` computes for many at once."""
     if pairs.cannot_link(views[a], views[b], (sides[a], sides[b])):
         return _APART
     return 1.0 - pairs.score(cosine, views[a], views[b])
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The views and attacker sides of event claims as arrays (-1: unknown), for :func:`_distances`."""
+
+    date: npt.NDArray[np.int64]
+    """Proleptic ordinals: the rules compare day differences."""
+    published: npt.NDArray[np.int64]
+    weapon: npt.NDArray[np.int64]
+    """Positions in ``list(Weapon)``."""
+    target: npt.NDArray[np.int64]
+    """Target, location and actor are positions in ``keys``."""
+    location: npt.NDArray[np.int64]
+    actor: npt.NDArray[np.int64]
+    target_raw: npt.NDArray[np.int64]
+    """Position of the target's name in ``raws``."""
+    target_canonical: npt.NDArray[np.bool_]
+    side: npt.NDArray[np.int64]
+    lang: npt.NDArray[np.int64]
+    und: npt.NDArray[np.bool_]
+    keys: list[str]
+    raws: list[str]
+
+
+_WEAPONS = list(Weapon)
+
+
+def _columns(views: Sequence[_View], sides: Sequence[str | None]) -> _Columns:
+    keys: dict[str, int] = {}
+    raws: dict[str, int] = {}
+    codes: dict[str | None, int] = {None: -1}
+
+    def key(name: _Name | None) -> int:
+        return -1 if name is None else keys.setdefault(name.key, len(keys))
+
+    def code(value: str | None) -> int:
+        return codes.setdefault(value, len(codes) - 1)
+
+    rows = [
+        (
+            _ordinal(v.date),
+            _ordinal(v.published),
+            _WEAPONS.index(v.weapon) if v.weapon is not None else -1,
+            key(v.target),
+            key(v.location),
+            key(v.actor),
+            raws.setdefault(v.target.raw, len(raws)) if v.target is not None else -1,
+            code(side),
+            code(v.lang),
+        )
+        for v, side in zip(views, sides, strict=True)
+    ]
+    ints = np.asarray(rows, dtype=np.int64).reshape(len(rows), 9).T
+    return _Columns(
+        date=ints[0],
+        published=ints[1],
+        weapon=ints[2],
+        target=ints[3],
+        location=ints[4],
+        actor=ints[5],
+        target_raw=ints[6],
+        target_canonical=np.asarray(
+            [v.target is not None and v.target.canonical for v in views], dtype=np.bool_
+        ),
+        side=ints[7],
+        lang=ints[8],
+        und=np.asarray([v.lang == "und" for v in views], dtype=np.bool_),
+        keys=list(keys),
+        raws=list(raws),
+    )
+
+
+def _key_sims(
+    pairs: _Pairs, keys: Sequence[str], x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """``pairs.key_sim`` of each ``(keys[x[k]], keys[y[k]])``, asked once per distinct pair."""
+    if not len(x):
+        return np.zeros(0, dtype=np.float64)
+    codes, inverse = np.unique(x * len(keys) + y, return_inverse=True)
+    values = [pairs.key_sim(keys[c // len(keys)], keys[c % len(keys)]) for c in codes.tolist()]
+    found: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)[inverse.reshape(-1)]
+    return found
+
+
+def _close(
+    pairs: _Pairs,
+    keys: Sequence[str],
+    x: npt.NDArray[np.int64],
+    y: npt.NDArray[np.int64],
+    where: npt.NDArray[np.bool_],
+    threshold: float,
+) -> npt.NDArray[np.bool_]:
+    """Where ``where`` and both names are known: whether they are alike to ``threshold``."""
+    out = np.zeros(len(x), dtype=np.bool_)
+    ask = where & (x >= 0) & (y >= 0)
+    out[ask] = _key_sims(pairs, keys, x[ask], y[ask]) >= threshold
+    return out
+
+
+_CHUNK = 4096
+
+
+def _row_dots(
+    matrix: npt.NDArray[np.float64], a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """The cosine of each pair of unit rows ``(a[k], b[k])``, in chunks that bound the copies."""
+    out = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        out[part] = np.einsum("ij,ij->i", matrix[a[part]], matrix[b[part]])
+    return out
+
+
+def _distances(
+    pairs: _Pairs,
+    cols: _Columns,
+    matrix: npt.NDArray[np.float64],
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """:func:`_distance` of every pair ``(a[k], b[k])``, to the last bit, at array speed.
+
+    The rules run in the order ``cannot_link`` and ``score`` run them, so entity similarities
+    are asked of the same pairs; bonuses are added in the same order, and the cosine is rounded
+    by Python's ``round`` (numpy's rounds some values the other way).
+    """
+    c = pairs.config
+    out = np.full(len(a), _APART, dtype=np.float64)
+    da, db, pa, pb = cols.date[a], cols.date[b], cols.published[a], cols.published[b]
+    dated_a, dated_b = da >= 0, db >= 0
+    dated = dated_a & dated_b
+    apart = dated & (np.abs(da - db) > c.date_window_days)
+    # Nothing is reported before it happens.
+    apart |= dated_a & ~dated_b & (pb >= 0) & (da - pb > c.date_window_days)
+    apart |= dated_b & ~dated_a & (pa >= 0) & (db - pa > c.date_window_days)
+    if c.published_window_days is not None:
+        undated = ~dated_a & ~dated_b & (pa >= 0) & (pb >= 0)
+        apart |= undated & (np.abs(pa - pb) > c.published_window_days)
+    ta, tb = cols.target[a], cols.target[b]
+    asked = ~apart & (ta >= 0) & (tb >= 0)
+    differ = asked & ~_close(pairs, cols.keys, ta, tb, asked, c.different_entity)
+    canonical = np.flatnonzero(differ & cols.target_canonical[a] & cols.target_canonical[b])
+    if len(canonical):
+        width = len(cols.raws)
+        codes, inverse = np.unique(
+            cols.target_raw[a[canonical]] * width + cols.target_raw[b[canonical]], return_inverse=True
+        )
+        related = [pairs.related(cols.raws[k // width], cols.raws[k % width]) for k in codes.tolist()]
+        differ[canonical] = ~np.asarray(related, dtype=np.bool_)[inverse.reshape(-1)]
+    apart |= differ
+    wa, wb = cols.weapon[a], cols.weapon[b]
+    armed = (wa >= 0) & (wb >= 0)
+    compatible, same = _weapon_tables(c)
+    apart |= armed & ~compatible[wa, wb]
+    sa, sb = cols.side[a], cols.side[b]
+    apart |= (sa >= 0) & (sb >= 0) & (sa != sb)
+
+    ok = np.flatnonzero(~apart)
+    a, b = a[ok], b[ok]
+    score = np.asarray([max(0.0, round(x, 6)) for x in _row_dots(matrix, a, b).tolist()], dtype=np.float64)
+    cross = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
+    score = np.where(cross, score + c.cross_language_bonus, score)
+    ta, tb, la, lb = cols.target[a], cols.target[b], cols.location[a], cols.location[b]
+    every = np.ones(len(a), dtype=np.bool_)
+    matched = _close(pairs, cols.keys, ta, tb, every, c.same_entity)
+    matched |= _close(pairs, cols.keys, ta, lb, ~matched, c.same_entity)
+    matched |= _close(pairs, cols.keys, la, tb, ~matched, c.same_entity)
+    located = _close(pairs, cols.keys, la, lb, ~matched, c.same_entity)
+    score = np.where(matched, score + c.target_bonus, np.where(located, score + c.location_bonus, score))
+    score = np.where(dated[ok], score + c.date_bonus, score)
+    score = np.where(armed[ok] & same[wa[ok], wb[ok]], score + c.weapon_bonus, score)
+    actors = _close(pairs, cols.keys, cols.actor[a], cols.actor[b], every, c.same_entity)
+    score = np.where(actors, score + c.actor_bonus, score)
+    out[ok] = 1.0 - np.minimum(1.0, score)
+    return out
+
+
+@functools.cache
+def _weapon_tables(config: MatchConfig) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """By positions in ``list(Weapon)``: whether two weapons are compatible, and whether they agree."""
+    compatible = np.asarray([[weapons_compatible(x, y, config) for y in _WEAPONS] for x in _WEAPONS])
+    same = np.asarray(
+        [[x == y or frozenset((x, y)) in config.compatible_weapons for y in _WEAPONS] for x in _WEAPONS]
+    )
+    return compatible, same
+
+
 def _item(view: _View) -> Item:
-    places = tuple(name.key for name in (view.target, view.location) if name is not None)
-    return Item(date=view.date, published=view.published, places=places)
+    target, location = view.target, view.location
+    if target is None:
+        places: tuple[str, ...] = (location.key,) if location is not None else ()
+    else:
+        places = (target.key, location.key) if location is not None else (target.key,)
+    return Item(view.date, view.published, places)
 
 
 def _cosine_floor(config: MatchConfig) -> float:
