@@ -17,15 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verify.records import Report, Review
+from verify.report import assemble as assemble_mod
 from verify.report import display, write_report
 from verify.report import exports as exports_mod
 from verify.report import render as render_mod
 from verify.report import writer as writer_mod
 from verify.report.context import page_name
 from verify.report.jsontext import dumps_indented
-from verify.report.pages import MANIFEST, PARTS, parse_manifest
+from verify.report.pages import MANIFEST, PARTS, parse_manifest, parse_parts
 from verify.report.ranking import by_stake
 from verify.report.render import render_pages
+from verify.report.serialize import report_json, report_to_dict
 from verify.text.arabic import has_arabic
 
 SPLIT = {"page_limit": 30, "main_incidents": 10}
@@ -174,50 +176,53 @@ def test_the_index_lists_entries_without_claims(big: Report) -> None:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Count main-page incident blocks rendered, and CSV lines and JSON-LD items built, from now on."""
-    counts = {"blocks": 0, "csv": 0, "jsonld": 0}
-    real_render, real_csv, real_reviews = render_mod._render, exports_mod.incident_csv, exports_mod._reviews
+    """Count the pieces of the main files made from now on: main-page incident blocks, CSV
+    lines, ClaimReview items and report.json records (of incidents and their claims)."""
+    counts = dict.fromkeys(("blocks", "csv", "jsonld", "json", "claims"), 0)
 
-    def render(env: object, name: str, variables: object) -> str:
-        counts["blocks"] += name == render_mod.INCIDENT_PART
-        return real_render(env, name, variables)  # type: ignore[arg-type]
+    def counted(module: object, name: str, key: str, only: str | None = None) -> None:
+        real = getattr(module, name)
 
-    def csv_lines(*args: object) -> str:
-        counts["csv"] += 1
-        return real_csv(*args)  # type: ignore[arg-type]
+        def call(*args: object) -> object:
+            counts[key] += only is None or args[1] == only
+            return real(*args)
 
-    def reviews(*args: object) -> object:
-        counts["jsonld"] += 1
-        return real_reviews(*args)  # type: ignore[arg-type]
+        monkeypatch.setattr(module, name, call)
 
-    monkeypatch.setattr(render_mod, "_render", render)
-    monkeypatch.setattr(exports_mod, "incident_csv", csv_lines)
-    monkeypatch.setattr(exports_mod, "_reviews", reviews)
+    counted(render_mod, "_render", "blocks", render_mod.INCIDENT_PART)
+    counted(exports_mod, "incident_csv", "csv")
+    counted(exports_mod, "_reviews", "jsonld")
+    counted(assemble_mod, "incident_json", "json")
+    counted(assemble_mod, "claim_json", "claims")
     return counts
 
 
-def test_a_rewrite_renders_main_page_blocks_and_csv_lines_only_for_changed_incidents(
+def test_a_rewrite_makes_main_file_pieces_only_for_changed_incidents(
     big: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_report(big, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
     counts = _counting(monkeypatch)
     write_report(big, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
-    assert counts == {"blocks": 0, "csv": 0, "jsonld": 0}
+    assert set(counts.values()) == {0}
     # The incident most at stake is on the main page: its block and lines are made again, alone.
     top = by_stake(big)[0]
     changed = _retitle(big, big.incidents.index(top), "A retitled incident")
     write_report(changed, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
-    assert counts == {"blocks": 1, "csv": 1, "jsonld": 1}
+    assert counts == {"blocks": 1, "csv": 1, "jsonld": 1, "json": 1, "claims": len(top.claim_ids)}
     monkeypatch.undo()
     assert _files(tmp_path / "a") == _fresh(changed, tmp_path / "b")
     # A garbled parts file is not trusted: everything is made again, to the same files.
-    (tmp_path / "a" / "incidents" / PARTS).write_text('{"format": 1, "fingerprint": 3}', encoding="utf-8")
+    (tmp_path / "a" / "incidents" / PARTS).write_bytes(b"verify report parts 1\n12\n{not json}")
     counts = _counting(monkeypatch)
     write_report(changed, tmp_path / "a", **SPLIT)  # type: ignore[arg-type]
+    every = len(big.incidents)
+    claims = sum(len(i.claim_ids) for i in big.incidents)
     assert counts == {
         "blocks": SPLIT["main_incidents"],
-        "csv": len(big.incidents),
-        "jsonld": len(big.incidents),
+        "csv": every,
+        "jsonld": every,
+        "json": every,
+        "claims": claims,
     }
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
 
@@ -231,6 +236,21 @@ def test_main_page_blocks_are_what_including_the_incident_template_gives(
     real = render_mod._parts
     monkeypatch.setattr(render_mod, "_parts", lambda *a: dataclasses.replace(real(*a), html={}))
     assert render_pages(big, **SPLIT).pages["report.html"] == site.pages["report.html"]  # type: ignore[arg-type]
+
+
+def test_a_truncated_parts_file_keeps_only_whole_pieces(big: Report, tmp_path: Path) -> None:
+    write_report(big, tmp_path, **SPLIT)  # type: ignore[arg-type]
+    data = (tmp_path / "incidents" / PARTS).read_bytes()
+    whole = parse_parts(data)
+    assert whole is not None and len(whole.csv) == len(big.incidents)
+    cut = parse_parts(data[:-1])
+    assert cut is not None and len(cut.claims) == len(whole.claims) - 1
+    assert all(whole.claims[k] == v for k, v in cut.claims.items())
+    assert parse_parts(b"") is None and parse_parts(data[:30]) is None
+
+
+def test_report_json_from_records_is_the_plain_dump(big: Report) -> None:
+    assert report_json(big) == dumps_indented(report_to_dict(big))
 
 
 def test_claimreview_items_cut_by_incident_join_to_the_whole_file(big: Report, tmp_path: Path) -> None:

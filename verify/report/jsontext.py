@@ -33,13 +33,22 @@ def dumps_indented(value: object, level: int = 0) -> str:
     return "".join(parts)
 
 
-def join_items(items: Sequence[str]) -> str:
-    """A top-level array from its items' texts (each ``dumps_indented(item, 1)``), as
-    ``dumps_indented`` writes the list."""
+def join_items(items: Sequence[str], level: int = 0) -> str:
+    """An array at ``level`` from its items' texts (each ``dumps_indented(item, level + 1)``),
+    as ``dumps_indented`` writes the list."""
     if not items:
         return "[]"
+    outer = "\n" + _INDENT * level
+    inner = outer + _INDENT
+    return "[" + inner + ("," + inner).join(items) + outer + "]"
+
+
+def join_fields(fields: Sequence[tuple[str, str]]) -> str:
+    """A top-level object from its keys and their values' texts (each at level 1)."""
+    if not fields:
+        return "{}"
     inner = "\n" + _INDENT
-    return "[" + inner + ("," + inner).join(items) + "\n]"
+    return "{" + inner + ("," + inner).join(encode_basestring(k) + ": " + v for k, v in fields) + "\n}"
 
 
 def _write(value: object, newline: str, out: list[str]) -> None:

@@ -32,7 +32,7 @@ MANIFEST = "manifest.json"
 PARTS = "parts.json"
 """File, beside the incident pages, keeping pieces of the main files rendered for each digest."""
 _FORMAT = 1
-_PARTS_FORMAT = 1
+_PARTS_MAGIC = b"verify report parts 1\n"
 _CODE_FILES = ("report/*.py", "text/arabic.py", "text/split.py")
 """The modules whose code shapes a page (views, display helpers, sentence splitting)."""
 
@@ -56,13 +56,20 @@ class Parts:
     """
 
     fingerprint: str
-    """Templates, code and page settings they were rendered with (as :class:`PageManifest`)."""
+    """Templates, code and settings they were rendered with."""
     html: Mapping[str, str] = field(default_factory=dict)
     """Digest -> the incident's ``_incident.html`` output, as the main page shows it."""
     csv: Mapping[str, str] = field(default_factory=dict)
     """Digest -> the incident's lines of report.csv."""
     jsonld: Mapping[str, str] = field(default_factory=dict)
     """Digest -> the incident's ClaimReview items (:func:`verify.report.exports.jsonld_parts`)."""
+    json: Mapping[str, str] = field(default_factory=dict)
+    """Digest -> the incident's record as report.json holds it."""
+    claims: Mapping[str, str] = field(default_factory=dict)
+    """``"<digest> <claim id>"`` -> the record of one of the incident's claims in report.json."""
+
+
+PART_KINDS: tuple[str, ...] = ("html", "csv", "jsonld", "json", "claims")
 
 
 @lru_cache(maxsize=1)
@@ -179,32 +186,43 @@ def parse_manifest(data: bytes) -> PageManifest | None:
 
 
 def parts_bytes(parts: Parts) -> bytes:
-    """The parts file's content (sorted, so the same parts always give the same bytes)."""
-    data = {
-        "format": _PARTS_FORMAT,
-        "fingerprint": parts.fingerprint,
-        "html": dict(sorted(parts.html.items())),
-        "csv": dict(sorted(parts.csv.items())),
-        "jsonld": dict(sorted(parts.jsonld.items())),
-    }
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+    """The parts file's content: a header line, a JSON index of byte ranges, then the texts.
+
+    The texts are stored as they are, not as JSON strings, so that reading and writing them
+    costs no escaping. The same parts always give the same bytes.
+    """
+    chunks: list[bytes] = []
+    offset = 0
+    sections: dict[str, dict[str, tuple[int, int]]] = {}
+    for kind in PART_KINDS:
+        entries = sections[kind] = {}
+        for key, text in sorted(getattr(parts, kind).items()):
+            data = text.encode("utf-8", "surrogatepass")
+            entries[key] = (offset, len(data))
+            chunks.append(data)
+            offset += len(data)
+    index = json.dumps({"fingerprint": parts.fingerprint, "sections": sections}).encode("utf-8")
+    return _PARTS_MAGIC + b"%d\n" % len(index) + index + b"".join(chunks)
 
 
 def parse_parts(data: bytes) -> Parts | None:
     """The parts file read back; None when it is not one this version wrote (nothing is reused)."""
+    if not data.startswith(_PARTS_MAGIC):
+        return None
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        size_end = data.index(b"\n", len(_PARTS_MAGIC))
+        start = size_end + 1 + int(data[len(_PARTS_MAGIC) : size_end])
+        index = json.loads(data[size_end + 1 : start].decode("utf-8"))
+        blob = memoryview(data)[start:]
+        found = {
+            kind: {
+                key: bytes(blob[offset : offset + size]).decode("utf-8", "surrogatepass")
+                for key, (offset, size) in index["sections"][kind].items()
+                if offset + size <= len(blob)
+            }
+            for kind in PART_KINDS
+        }
+        fingerprint = index["fingerprint"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
-    if not isinstance(raw, dict) or raw.get("format") != _PARTS_FORMAT:
-        return None
-    fingerprint = raw.get("fingerprint")
-    pieces = [raw.get(kind) for kind in ("html", "csv", "jsonld")]
-    if not isinstance(fingerprint, str) or not all(isinstance(piece, dict) for piece in pieces):
-        return None
-
-    def strings(found: dict[object, object]) -> dict[str, str]:
-        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
-
-    html, csv, jsonld = (strings(piece) for piece in pieces)  # type: ignore[arg-type]
-    return Parts(fingerprint, html, csv, jsonld)
+    return Parts(str(fingerprint), **found) if isinstance(fingerprint, str) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -25,6 +25,7 @@ from verify.records import (
     Review,
     TimeRef,
 )
+from verify.report.jsontext import dumps_indented, join_fields, join_items
 from verify.review import UnmatchedReview
 
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
@@ -148,3 +149,35 @@ def report_to_dict(report: Report, unmatched: Sequence[UnmatchedReview] = ()) ->
         "incidents": [_incident(i) for i in report.incidents],
         "unmatched_reviews": [unmatched_to_dict(u) for u in unmatched],
     }
+
+
+def report_json(
+    report: Report,
+    unmatched: Sequence[UnmatchedReview] = (),
+    *,
+    incidents: Mapping[str, str] | None = None,
+    claims: Mapping[str, str] | None = None,
+) -> str:
+    """report.json's text, ``dumps_indented(report_to_dict(report, unmatched))``, built from
+    records already encoded where given: ``incidents`` and ``claims`` map ids to a record's text
+    as :func:`incident_json` and :func:`claim_json` give it."""
+    given_incidents, given_claims = incidents or {}, claims or {}
+    sections: list[tuple[str, list[str]]] = [
+        ("documents", [dumps_indented(_document(d), 2) for d in report.documents]),
+        ("claims", [given_claims.get(c.id) or claim_json(c) for c in report.claims]),
+        ("incidents", [given_incidents.get(i.id) or incident_json(i) for i in report.incidents]),
+        ("unmatched_reviews", [dumps_indented(unmatched_to_dict(u), 2) for u in unmatched]),
+    ]
+    fields = [("schema_version", dumps_indented(report.schema_version))]
+    fields += [(name, join_items(items, 1)) for name, items in sections]
+    return join_fields(fields)
+
+
+def claim_json(claim: Claim) -> str:
+    """A claim's record as report.json holds it (indented for its place there)."""
+    return dumps_indented(claim_to_dict(claim), 2)
+
+
+def incident_json(incident: Incident) -> str:
+    """An incident's record as report.json holds it (indented for its place there)."""
+    return dumps_indented(_incident(incident), 2)

@@ -16,9 +16,10 @@ byte for byte as a fresh write would. The old manifest is removed before the fir
 replaced, so an interrupted run never leaves a manifest vouching for a page whose file holds
 other content (the next run then renders every page again). ``incidents/parts.json`` keeps,
 by the same digests, the pieces of the main files each incident renders to (its block of
-report.html, its lines of report.csv, its ClaimReview items), so the main files of a rewrite
-are assembled from kept pieces and only changed incidents are rendered again. Being
-content-addressed, parts.json is right whenever it is written, and it is written last.
+report.html, its lines of report.csv, its ClaimReview items, its and its claims' records in
+report.json; :mod:`verify.report.assemble`), so the main files of a rewrite are assembled from
+kept pieces and only changed incidents are rendered again. Being content-addressed, parts.json
+is right whenever it is written, and it is written last.
 """
 
 from __future__ import annotations
@@ -27,13 +28,11 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from verify.records import Report
+from verify.report.assemble import csv_bytes, json_text, jsonld_text, pieces
 from verify.report.context import PAGES_DIR
-from verify.report.exports import csv_parts, join_jsonld, to_csv, to_jsonld
-from verify.report.jsontext import dumps_indented
 from verify.report.markdown import to_summary_md
 from verify.report.pages import (
     MANIFEST,
@@ -45,8 +44,7 @@ from verify.report.pages import (
     parse_parts,
     parts_bytes,
 )
-from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, Site, render_pages
-from verify.report.serialize import report_to_dict
+from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
 from verify.review import UnmatchedReview
 
 REPORT_FILES: tuple[str, ...] = (
@@ -138,12 +136,12 @@ def write_report(
     )
     pages = dict(site.pages)
     html = pages.pop(PAGE_TEMPLATE)
-    lines = _csv_lines(report, site, kept)
+    made = pieces(report, site, kept)
     contents: dict[str, Callable[[], bytes]] = {
-        "report.json": lambda: (dumps_indented(report_to_dict(report, unmatched)) + "\n").encode("utf-8"),
+        "report.json": lambda: json_text(report, unmatched, made).encode("utf-8"),
         "report.html": lambda: html.encode("utf-8"),
-        "report.csv": lambda: to_csv(report, lines),
-        "claimreview.jsonld": lambda: _jsonld(report, site, review_author).encode("utf-8"),
+        "report.csv": lambda: csv_bytes(report, made),
+        "claimreview.jsonld": lambda: jsonld_text(report, site, review_author).encode("utf-8"),
         "summary.md": lambda: to_summary_md(report, unmatched).encode("utf-8"),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -159,23 +157,14 @@ def write_report(
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    if site.parts is None or lines is None:
+    if made is None:
         (folder / PARTS).unlink(missing_ok=True)
     else:
         # Content-addressed: whenever it is written, every part in it is right for its digest.
-        csv = {site.digests[i.id]: text for i, text in zip(report.incidents, lines, strict=True)}
-        atomic_write(folder / PARTS, parts_bytes(replace(site.parts, csv=csv)), durable=False)
+        atomic_write(folder / PARTS, parts_bytes(made.parts), durable=False)
     current = site.manifest.pages if site.manifest else {}
     _remove_stale_pages(folder, {Path(name).name for name in [*pages, *streamed, *current]})
     return written
-
-
-def _jsonld(report: Report, site: Site, review_author: str) -> str:
-    """claimreview.jsonld, from the site's parts where it has them for every incident."""
-    parts, digests = site.parts, site.digests
-    if parts is not None and len(parts.jsonld) == len(report.incidents):
-        return join_jsonld(parts.jsonld[digests[i.id]] for i in report.incidents)
-    return to_jsonld(report, review_author=review_author)
 
 
 def _kept_parts(folder: Path) -> Parts | None:
@@ -183,15 +172,6 @@ def _kept_parts(folder: Path) -> Parts | None:
         return parse_parts((folder / PARTS).read_bytes())
     except OSError:
         return None
-
-
-def _csv_lines(report: Report, site: Site, kept: Parts | None) -> list[str] | None:
-    """Every incident's lines of report.csv for a split site (kept ones reused); else None."""
-    if site.parts is None:
-        return None
-    reuse = kept.csv if kept is not None and kept.fingerprint == site.parts.fingerprint else {}
-    found = {i: text for i, d in site.digests.items() if (text := reuse.get(d)) is not None}
-    return csv_parts(report, found)
 
 
 def _stored(folder: Path) -> PageManifest | None:
