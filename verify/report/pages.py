@@ -185,11 +185,10 @@ def parse_manifest(data: bytes) -> PageManifest | None:
     )
 
 
-def parts_bytes(parts: Parts) -> bytes:
-    """The parts file's content: a header line, a JSON index of byte ranges, then the texts.
-
-    The texts are stored as they are, not as JSON strings, so that reading and writing them
-    costs no escaping. The same parts always give the same bytes.
+def parts_chunks(parts: Parts) -> list[bytes]:
+    """The parts file's content, in pieces: a header line, a JSON index of byte ranges, then the
+    texts, stored as they are rather than as JSON strings so that reading and writing them costs
+    no escaping. The same parts always give the same bytes.
     """
     chunks: list[bytes] = []
     offset = 0
@@ -202,7 +201,7 @@ def parts_bytes(parts: Parts) -> bytes:
             chunks.append(data)
             offset += len(data)
     index = json.dumps({"fingerprint": parts.fingerprint, "sections": sections}).encode("utf-8")
-    return _PARTS_MAGIC + b"%d\n" % len(index) + index + b"".join(chunks)
+    return [_PARTS_MAGIC + b"%d\n" % len(index) + index, *chunks]
 
 
 def parse_parts(data: bytes) -> Parts | None:

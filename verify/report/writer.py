@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from verify.records import Report
@@ -42,7 +42,7 @@ from verify.report.pages import (
     manifest_bytes,
     parse_manifest,
     parse_parts,
-    parts_bytes,
+    parts_chunks,
 )
 from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
 from verify.review import UnmatchedReview
@@ -58,14 +58,18 @@ REPORT_FILES: tuple[str, ...] = (
 _OUR_PAGE = re.compile(r"(incident-[A-Za-z0-9_-]+|index)\.html")
 
 
-def _stage(path: Path, data: bytes, *, durable: bool = True) -> Path:
-    """Write ``data`` to a new temp file beside ``path``; returns the temp file's path."""
+def _stage(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> Path:
+    """Write ``data`` (bytes, or pieces in order) to a new temp file beside ``path``; returns the
+    temp file's path."""
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # O_EXCL: never follow or reuse a planted file; mode 0o666 lets the kernel apply the umask.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -75,7 +79,7 @@ def _stage(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return tmp
 
 
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
 
     ``durable`` also flushes the data to disk before the rename, so that not even a power cut
@@ -161,7 +165,7 @@ def write_report(
         (folder / PARTS).unlink(missing_ok=True)
     else:
         # Content-addressed: whenever it is written, every part in it is right for its digest.
-        atomic_write(folder / PARTS, parts_bytes(made.parts), durable=False)
+        atomic_write(folder / PARTS, parts_chunks(made.parts), durable=False)
     current = site.manifest.pages if site.manifest else {}
     _remove_stale_pages(folder, {Path(name).name for name in [*pages, *streamed, *current]})
     return written
