@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import random
 import sqlite3
+import zlib
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,18 @@ from bench.corpus import generate
 from verify import cli, pipeline
 from verify import store as store_module
 from verify.candidates import Item, candidate_pairs, pairs_with
-from verify.codec import claim_from_dict, claim_to_dict, incident_from_dict, incident_to_dict
+from verify.codec import (
+    claim_from_dict,
+    claim_from_row,
+    claim_to_dict,
+    claim_to_row,
+    document_from_row,
+    document_to_row,
+    incident_from_dict,
+    incident_from_row,
+    incident_to_dict,
+    incident_to_row,
+)
 from verify.embed import CachedEmbedder, HashingEmbedder
 from verify.errors import InputError
 from verify.report import report_to_dict
@@ -203,6 +216,86 @@ def test_records_round_trip(knowledge: Any) -> None:
         data = json.loads(json.dumps(incident_to_dict(incident)))
         restored = incident_from_dict(data, incident.findings)
         assert restored == incident
+    # The snapshot's rows give the same records.
+    assert [claim_from_row(claim_to_row(c)) for c in report.claims] == list(report.claims)
+    assert [document_from_row(document_to_row(d)) for d in report.documents] == list(report.documents)
+    assert [incident_from_row(incident_to_row(i)) for i in report.incidents] == list(report.incidents)
+
+
+def _snapshot_and_rows(db: Path) -> tuple[store_module.Stored | None, store_module.Stored]:
+    with Store(db) as store, closing(store._conn.cursor()) as cur:
+        run, stamp = int(store._meta("run") or 0), store._meta("fingerprint")
+        return store_module._read_snapshot(cur, run, stamp), store_module._read_rows(cur, run, stamp)
+
+
+def _same_state(a: store_module.Stored, b: store_module.Stored) -> bool:
+    """Equal, and in the same orders (the changes a run reports follow the stored order)."""
+    ordered = ("documents", "claims", "incidents")
+    return a == b and all(list(getattr(a, f).items()) == list(getattr(b, f).items()) for f in ordered)
+
+
+def test_the_snapshot_holds_what_the_rows_hold(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    """After every kind of save the snapshot reads back as the rows do: a first run, new
+    documents joining old incidents, a changed document, a review, and a rebuild."""
+    a, b = corpus
+    db = tmp_path / "s.db"
+    rows = [json.loads(line) for line in a.read_text(encoding="utf-8").splitlines()]
+    edited = [dict(r) for r in rows[:5]]
+    edited[0]["text"] = "The group said it fired three rockets at Harir air base on Monday."
+    changed = _jsonl(tmp_path / "changed.jsonl", edited)
+    # Edits that keep every span: the same claim ids, so incidents are rebuilt under their ids.
+    retyped = _jsonl(
+        tmp_path / "retyped.jsonl", [{**r, "text": r["text"].replace(".", "!")} for r in rows[5:40]]
+    )
+    steps: list[Sequence[Path]] = [[a], [b], [changed], [retyped]]
+    for inputs in steps:
+        run = _store_run(db, inputs, knowledge)
+        snapshot, stored = _snapshot_and_rows(db)
+        assert snapshot is not None and _same_state(snapshot, stored)
+        with Store(db) as store:
+            assert _same_state(store.load(), stored)
+    incident = run.report.incidents[0].id
+    reviews = parse_reviews(f"id,grade,reviewer,note\n{incident},confirmed,Desk,checked\n", "r.csv")
+    _store_run(db, [changed], knowledge, reviews=reviews)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = 'other' WHERE key = 'fingerprint'")
+    assert _store_run(db, [a], knowledge).changes["rebuilt"]
+    snapshot, stored = _snapshot_and_rows(db)
+    assert snapshot is not None and _same_state(snapshot, stored)
+
+
+def test_a_stale_or_damaged_snapshot_is_passed_over(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    a, b = corpus
+    db = tmp_path / "s.db"
+    _store_run(db, [a], knowledge)
+    with sqlite3.connect(db) as conn:
+        old = conn.execute("SELECT run, format, checksum, data FROM snapshot").fetchone()
+    _store_run(db, [b], knowledge)
+    _, stored = _snapshot_and_rows(db)
+
+    def read_with(row: tuple[Any, ...] | None) -> store_module.Stored:
+        with sqlite3.connect(db) as conn:
+            conn.execute("DELETE FROM snapshot")
+            if row is not None:
+                conn.execute("INSERT INTO snapshot VALUES (0, ?, ?, ?, ?)", row)
+        with Store(db) as store:
+            return store.load()
+
+    # Run 1's snapshot (as an older verify, which writes none, would leave it), none at all,
+    # a torn one, one of another format, and one that is not ours but passes the checksum.
+    garbage = b"\x00not marshal at all"
+    for row in [
+        old,
+        None,
+        (2, old[1], old[2], old[3][:1000]),
+        (2, old[1] + 1, old[2], old[3]),
+        (2, old[1], zlib.crc32(garbage), garbage),
+    ]:
+        assert _same_state(read_with(row), stored)
+    # The next save writes a good one again.
+    _store_run(db, [b], knowledge)
+    snapshot, stored = _snapshot_and_rows(db)
+    assert snapshot is not None and _same_state(snapshot, stored)
 
 
 def test_cli_store_prints_and_writes_changes(
