@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -148,23 +149,30 @@ class Matchers:
 
 
 def matchers(knowledge: Knowledge) -> Matchers:
-    """The registry and gazetteer look-ups of :func:`cross_reference`."""
+    """The registry and gazetteer look-ups of :func:`cross_reference`.
+
+    Look-ups are memoised for the life of the returned object: a run asks about the same few
+    hundred names tens of thousands of times, and each fuzzy look-up folds the name again.
+    """
     registry, places = knowledge.registry, knowledge.places
+    source_of, place_of = functools.cache(registry.lookup), functools.cache(places.lookup)
 
     def actor_side(actor: Entity) -> str | None:
-        source = registry.lookup(actor.canonical or actor.text)
+        source = source_of(actor.canonical or actor.text)
         return source.side if source is not None else None
 
+    @functools.cache
     def related_places(a: str, b: str) -> bool:
-        place_a, place_b = places.lookup(a), places.lookup(b)
+        place_a, place_b = place_of(a), place_of(b)
         return place_a is not None and place_b is not None and places.related(place_a.id, place_b.id)
 
     def same_side_umbrella(a: str, b: str) -> bool:
-        source_a, source_b = registry.lookup(a), registry.lookup(b)
+        source_a, source_b = source_of(a), source_of(b)
         if source_a is None or source_b is None or source_a.side is None:
             return False
         return source_a.side == source_b.side and (source_a.umbrella or source_b.umbrella)
 
+    @functools.cache
     def similarity(a: str, b: str) -> float:
         # A base and the province that holds it name the same place at two scales; a monitor's
         # "Iran-backed groups" and the faction that names itself describe the same attacker.
