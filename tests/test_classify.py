@@ -217,3 +217,43 @@ def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
     assert together[0].findings[0].confidence == pytest.approx(0.7)
     # One agreeing facet and nothing else: the rules call it partial, whatever the scorer says.
     assert [f.relation for f in together[1].findings] == [Relation.PARTIAL]
+
+
+def test_pairs_judged_before_keep_their_confidence_and_are_not_scored_again() -> None:
+    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
+
+    knowledge = Knowledge.load(Settings())
+    first = [
+        _claim("x", Facets(count=5)),
+        replace(_claim("y", Facets(count=1), party=False), document_id="d2"),
+    ]
+    second = [
+        replace(_claim("p", Facets(count=2)), id="c2", document_id="d3"),
+        replace(_claim("q", Facets(count=3), party=False), id="e2", document_id="d4"),
+    ]
+    calls: list[list[str]] = []
+
+    def scorer(pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
+        calls.append([c.id for c, _, _ in pairs])
+        return [{Relation.CORROBORATES: 0.25, Relation.CONTRADICTS: 0.75}] * len(pairs)
+
+    match = replace(matchers(knowledge), scorer=scorer)
+    fresh = build_incidents([first, second], knowledge, match)
+    judged = {
+        (f.claim_id, f.evidence_claim_id, f.relation): f.confidence
+        for incident in fresh
+        for f in incident.findings
+        if f.evidence_claim_id is not None
+    }
+    assert len(judged) == 2
+    calls.clear()
+    assert build_incidents([first, second], knowledge, match, judged=judged) == fresh
+    assert calls == []
+    some = {key: value for key, value in judged.items() if key[0] == "c"}
+    assert build_incidents([first, second], knowledge, match, judged=some) == fresh
+    assert calls == [["c2"]]
+    # A confidence is reused only for the same relation: it belongs to the rules' verdict.
+    calls.clear()
+    other = {(c, e, Relation.CORROBORATES): 0.1 for c, e, _ in judged}
+    assert build_incidents([first, second], knowledge, match, judged=other) == fresh
+    assert calls == [["c", "c2"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import random
 import sqlite3
@@ -33,6 +34,7 @@ from verify.codec import (
 )
 from verify.embed import CachedEmbedder, HashingEmbedder
 from verify.errors import InputError
+from verify.records import Relation
 from verify.report import report_to_dict
 from verify.review import parse_reviews
 from verify.store import Store
@@ -95,6 +97,41 @@ def test_store_run_a_then_b_equals_a_plain_run_of_both(tmp_path: Path, corpus: A
     for item in changes["incidents"]["changed"]:
         assert set(item["was"]) <= old and item["id"] not in old
     assert changes["incidents"]["unchanged"] == sum(i.id in old for i in second.report.incidents)
+
+
+def test_with_a_judge_model_a_later_run_scores_only_new_pairs(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pair judged in run 1 keeps its confidence in run 2: the report is a plain run's."""
+    scored: list[tuple[str, str]] = []
+
+    def scorer(pairs: Sequence[Any]) -> list[dict[Relation, float]]:
+        scored.extend((c.id, e.id) for c, e, _ in pairs)
+        out = []
+        for c, e, _ in pairs:  # any pure function of the pair stands in for the model
+            x = hashlib.sha256(f"{c.text}|{e.text}".encode()).digest()[0] / 255
+            out.append({Relation.CORROBORATES: x, Relation.CONTRADICTS: 1 - x})
+        return out
+
+    monkeypatch.setattr(pipeline, "judge_scorer", lambda *args, **kwargs: scorer)
+    a, b = corpus
+    first = _store_run(tmp_path / "s.db", [a], knowledge)
+    before = {(f.claim_id, f.evidence_claim_id) for i in first.report.incidents for f in i.findings}
+    scored.clear()
+    second = _store_run(tmp_path / "s.db", [b], knowledge)
+    later = set(scored)
+    assert report_to_dict(second.report) == _plain([a, b], knowledge)
+    # Run 2 scored pairs (with a new claim, or of old claims brought together), none twice ...
+    assert later and not later & before
+    # ... while the rebuilt incidents hold pairs run 1 judged.
+    rebuilt = {item["id"] for item in second.changes["incidents"]["changed"]}
+    kept = {
+        (f.claim_id, f.evidence_claim_id)
+        for i in second.report.incidents
+        if i.id in rebuilt
+        for f in i.findings
+    }
+    assert kept & before
 
 
 def test_bundled_example_in_two_runs(tmp_path: Path, knowledge: Any) -> None:

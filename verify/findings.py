@@ -117,16 +117,21 @@ def incident_findings(
     kept: Sequence[Kept],
     probas: Sequence[Mapping[Relation, float]] | None = None,
     finding_id: Callable[[str, str | None], str] | None = None,
+    confidences: Sequence[float] | None = None,
 ) -> tuple[Finding, ...]:
     """The findings of one incident from its :func:`incident_pairs` (and their probabilities).
 
     A party event claim with no kept pair gets one ``unverified`` finding. ``probas`` (one per
     kept pair, from a trained classifier) supply the confidences; without them the rules do.
+    ``confidences`` (one per kept pair) are the confidences themselves, worked out before.
     """
     make_id = finding_id or default_finding_id
     by_claim: dict[str, list[Finding]] = {}
     for n, (claim, other, f, relation) in enumerate(kept):
-        conf = group_probability(relation, probas[n]) if probas else confidence(f, relation)
+        if confidences is not None:
+            conf = confidences[n]
+        else:
+            conf = group_probability(relation, probas[n]) if probas else confidence(f, relation)
         text = explain(claim, other, f, relation)
         found = Finding(make_id(claim.id, other.id), claim.id, other.id, relation, conf, text, f.diffs)
         by_claim.setdefault(claim.id, []).append(found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,23 @@ from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.errors import ModelError
 from verify.facets import extract_facets
-from verify.findings import PairScorer, incident_findings, incident_pairs
+from verify.findings import PairScorer, group_probability, incident_findings, incident_pairs
 from verify.grade import grade_incident
 from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
 from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
 from verify.places import Gazetteer
-from verify.records import Claim, ClaimKind, Document, Entity, Facets, Incident, Outcome, Report, SourceType
+from verify.records import (
+    Claim,
+    ClaimKind,
+    Document,
+    Entity,
+    Facets,
+    Incident,
+    Outcome,
+    Relation,
+    Report,
+    SourceType,
+)
 from verify.review import ReviewRow
 from verify.sources import SourceRegistry, entity_similarity
 from verify.store import Plan, Saved, Store, Stored, fingerprint, merge_reviews, plan_documents, text_hash
@@ -183,29 +194,41 @@ def matchers(knowledge: Knowledge) -> Matchers:
     return Matchers(actor_side, related_places, similarity)
 
 
+Judged = Mapping[tuple[str, str, Relation], float]
+"""Confidences of pairs judged before, by (party claim id, evidence claim id, rules' relation)."""
+
+
 def build_incidents(
     groups: Sequence[Sequence[Claim]],
     knowledge: Knowledge,
     match: Matchers,
     progress: Progress | None = None,
+    judged: Judged | None = None,
 ) -> list[Incident]:
     """One incident per group of claims: the party claims judged, each incident graded.
 
     The pairs of every group are scored by ``match.scorer`` in one batch, so a classifier's
     per-call costs (and its embedding of the words that differ) are paid once, not per incident.
+    A pair in ``judged`` keeps the confidence it was given there and is not scored again: with a
+    scorer, a pair's confidence depends on its two claims alone (the incremental store's
+    incidents, kept as stored, rely on that too).
     """
     opposing = knowledge.registry.opposing
     kept = [incident_pairs(group, opposing=opposing, similarity=match.similarity) for group in groups]
-    flat = [(c, e, f) for pairs in kept for c, e, f, _ in pairs]
+    known = judged if match.scorer is not None and judged is not None else {}
+    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if (c.id, e.id, r) not in known]
     if progress and flat:
         progress(f"judging {len(flat)} claim/evidence pairs in {len(groups)} incidents")
-    scored = list(match.scorer(flat)) if match.scorer and flat else None
+    scored = iter(match.scorer(flat)) if match.scorer and flat else iter(())
     incidents = []
-    at = 0
     for group, pairs in zip(groups, kept, strict=True):
-        probas = scored[at : at + len(pairs)] if scored is not None else None
-        at += len(pairs)
-        findings = incident_findings(group, pairs, probas)
+        confidences = None
+        if match.scorer is not None:
+            confidences = [
+                known[key] if (key := (c.id, e.id, r)) in known else group_probability(r, next(scored))
+                for c, e, _, r in pairs
+            ]
+        findings = incident_findings(group, pairs, confidences=confidences)
         grade, rule = grade_incident(group, findings, opposing=opposing)
         ids = tuple(c.id for c in group)
         incidents.append(
@@ -440,9 +463,17 @@ def _regroup(
         else before.incidents.get("i-" + _digest(*sorted(c.id for c in group)))
         for members, group in zip(found.clusters, groups, strict=True)
     ]
-    rebuilt = iter(
-        build_incidents([g for g, k in zip(groups, kept, strict=True) if k is None], knowledge, match)
-    )
+    # A pair judged in an earlier run keeps its confidence, unless either claim was extracted again.
+    redone = {claims[i].id for i in is_fresh} | plan.removed_claims
+    judged = {
+        (f.claim_id, f.evidence_claim_id, f.relation): f.confidence
+        for incident in before.incidents.values()
+        if before.components.get(incident.claim_ids[0]) in touched
+        for f in incident.findings
+        if f.evidence_claim_id is not None and f.claim_id not in redone and f.evidence_claim_id not in redone
+    }
+    todo = [g for g, k in zip(groups, kept, strict=True) if k is None]
+    rebuilt = iter(build_incidents(todo, knowledge, match, judged=judged))
     built = []
     for members, stored in zip(found.clusters, kept, strict=True):
         incident = stored or next(rebuilt)
