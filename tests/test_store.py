@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import random
@@ -132,6 +133,15 @@ def test_with_a_judge_model_a_later_run_scores_only_new_pairs(
         for f in i.findings
     }
     assert kept & before
+
+
+def test_a_run_hands_the_collector_back_as_it_found_it(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+    a, _ = corpus
+    _store_run(tmp_path / "s.db", [a], knowledge)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(InputError):
+        _store_run(tmp_path / "s.db", [tmp_path / "missing.jsonl"], knowledge)
+    assert gc.get_freeze_count() == 0
 
 
 def test_bundled_example_in_two_runs(tmp_path: Path, knowledge: Any) -> None:
