@@ -281,9 +281,14 @@ def _same_state(a: store_module.Stored, b: store_module.Stored) -> bool:
     return a == b and all(list(getattr(a, f).items()) == list(getattr(b, f).items()) for f in ordered)
 
 
-def test_the_snapshot_holds_what_the_rows_hold(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+@pytest.mark.parametrize("share", [store_module._DELTA_SHARE, 10.0])
+def test_the_snapshot_holds_what_the_rows_hold(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
     """After every kind of save the snapshot reads back as the rows do: a first run, new
-    documents joining old incidents, a changed document, a review, and a rebuild."""
+    documents joining old incidents, a changed document, a review, and a rebuild; saved as
+    new bases, and (``share`` 10) as deltas."""
+    monkeypatch.setattr(store_module, "_DELTA_SHARE", share)
     a, b = corpus
     db = tmp_path / "s.db"
     rows = [json.loads(line) for line in a.read_text(encoding="utf-8").splitlines()]
@@ -311,38 +316,67 @@ def test_the_snapshot_holds_what_the_rows_hold(tmp_path: Path, corpus: Any, know
     assert snapshot is not None and _same_state(snapshot, stored)
 
 
-def test_a_stale_or_damaged_snapshot_is_passed_over(tmp_path: Path, corpus: Any, knowledge: Any) -> None:
+def _chain(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT run, kind, format, checksum, data FROM snapshots ORDER BY run").fetchall()
+
+
+def test_a_stale_or_damaged_snapshot_is_passed_over(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_DELTA_SHARE", 10.0)  # a small corpus makes large deltas
     a, b = corpus
     db = tmp_path / "s.db"
     _store_run(db, [a], knowledge)
-    with sqlite3.connect(db) as conn:
-        old = conn.execute("SELECT run, format, checksum, data FROM snapshot").fetchone()
     _store_run(db, [b], knowledge)
+    chain = _chain(db)
+    assert [(run, kind) for run, kind, *_ in chain] == [(1, "base"), (2, "delta")]
     _, stored = _snapshot_and_rows(db)
 
-    def read_with(row: tuple[Any, ...] | None) -> store_module.Stored:
+    def read_with(rows: list[tuple[Any, ...]]) -> store_module.Stored:
         with sqlite3.connect(db) as conn:
-            conn.execute("DELETE FROM snapshot")
-            if row is not None:
-                conn.execute("INSERT INTO snapshot VALUES (0, ?, ?, ?, ?)", row)
+            conn.execute("DELETE FROM snapshots")
+            conn.executemany("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)", rows)
         with Store(db) as store:
             return store.load()
 
-    # Run 1's snapshot (as an older verify, which writes none, would leave it), none at all,
-    # a torn one, one of another format, and one that is not ours but passes the checksum.
+    # Run 1's base alone (as a save by an older verify, which keeps none, leaves it), no
+    # snapshot, a torn delta, a delta of another format, a delta without its base, and a
+    # delta that is not ours but passes the checksum.
+    base, delta = chain
     garbage = b"\x00not marshal at all"
-    for row in [
-        old,
-        None,
-        (2, old[1], old[2], old[3][:1000]),
-        (2, old[1] + 1, old[2], old[3]),
-        (2, old[1], zlib.crc32(garbage), garbage),
+    for rows in [
+        [base],
+        [],
+        [base, (*delta[:4], delta[4][:100])],
+        [base, (delta[0], delta[1], delta[2] + 1, *delta[3:])],
+        [delta],
+        [base, (*delta[:3], zlib.crc32(garbage), garbage)],
     ]:
-        assert _same_state(read_with(row), stored)
-    # The next save writes a good one again.
+        assert _same_state(read_with(rows), stored)
+    # The next save writes a new base.
     _store_run(db, [b], knowledge)
+    assert [(run, kind) for run, kind, *_ in _chain(db)] == [(3, "base")]
     snapshot, stored = _snapshot_and_rows(db)
     assert snapshot is not None and _same_state(snapshot, stored)
+
+
+def test_deltas_are_folded_into_a_new_base(
+    tmp_path: Path, corpus: Any, knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_BASE_EVERY", 2)
+    monkeypatch.setattr(store_module, "_DELTA_SHARE", 10.0)
+    a, b = corpus
+    db = tmp_path / "s.db"
+    rows = b.read_text(encoding="utf-8").splitlines()
+    parts = [_jsonl(tmp_path / f"b{n}.jsonl", [json.loads(r) for r in rows[n::4]]) for n in range(4)]
+    kinds = []
+    for inputs in [[a], *([p] for p in parts)]:
+        _store_run(db, inputs, knowledge)
+        kinds.append([kind for _, kind, *_ in _chain(db)])
+        snapshot, stored = _snapshot_and_rows(db)
+        assert snapshot is not None and _same_state(snapshot, stored)
+    assert kinds == [["base"], ["base", "delta"], ["base", "delta", "delta"], ["base"], ["base", "delta"]]
 
 
 def test_cli_store_prints_and_writes_changes(

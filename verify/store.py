@@ -7,12 +7,15 @@ was grouped in, the fact-checkers' reviews and one row per run with what it chan
 run reads it back (:meth:`Store.load`), works out what is new (:func:`plan_documents`), and
 saves only what changed (:meth:`Store.save`).
 
-The rows are the store's truth. Beside them the last save writes a snapshot, every record
-of :class:`Stored` as tuples in one ``marshal`` blob (see :mod:`verify.codec`), which a run reads
-three times faster than it decodes the rows' JSON. It is written in the save's transaction and
-labelled with that run's number and a checksum; a snapshot of another run (one saved by a
-verify that does not write it), of another format, or that does not decode, is passed over
-for the rows.
+The rows are the store's truth. Beside them the saves keep a snapshot of :class:`Stored`,
+which a run reads three times faster than it decodes the rows' JSON: a base, every record as
+tuples in one ``marshal`` blob (see :mod:`verify.codec`), then one delta per later run with
+what that run wrote, so that a run does not write the whole store again. Every
+``_BASE_EVERY``-th save, or once the deltas grow large, the save writes a new base instead.
+Each blob is written in its save's transaction and labelled with its run's number and a
+checksum; a chain that does not end at the last run (a save by a verify that keeps none), of
+another format, or that does not decode, is passed over for the rows, and the next save
+writes a new base.
 
 Interrupting a run never half-writes the store: the run computes first, reading only, then
 writes everything in one transaction (WAL journal), so Ctrl-C or a kill leaves the last run's
@@ -38,6 +41,7 @@ from types import TracebackType
 from typing import Any
 
 from verify.codec import (
+    Row,
     claim_from_dict,
     claim_from_row,
     claim_to_dict,
@@ -77,12 +81,17 @@ CREATE TABLE IF NOT EXISTS reviews (
     id TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, reviewer TEXT NOT NULL,
     note TEXT NOT NULL, origin TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, inputs TEXT NOT NULL, changes TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshot (
-    id INTEGER PRIMARY KEY CHECK (id = 0), run INTEGER NOT NULL, format INTEGER NOT NULL,
-    checksum INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    run INTEGER PRIMARY KEY, kind TEXT NOT NULL, format INTEGER NOT NULL, checksum INTEGER NOT NULL,
+    data BLOB NOT NULL);
 """
 _SNAPSHOT_FORMAT = 1
 """Bumped when the snapshot's tuples change; a snapshot of another format is passed over."""
+_BASE_EVERY = 16
+"""At most this many deltas follow a base."""
+_DELTA_SHARE = 0.25
+"""The deltas together weigh at most this share of the base: past it, reading them costs a run
+more than writing a new base."""
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -215,6 +224,8 @@ class Store:
                 raise InputError(str(path), f"store version {version}, this verify reads {STORE_VERSION}")
         except (sqlite3.Error, OSError) as exc:
             raise InputError(str(path), f"not a usable verify store: {exc}") from exc
+        self._snapshot_run: int | None = None
+        """The run whose state :meth:`load` read from a good snapshot, which a save may extend."""
 
     def __enter__(self) -> Store:
         return self
@@ -236,12 +247,14 @@ class Store:
         return CachedEmbedder(inner, self.path.parent, file=self.path.name)
 
     def load(self) -> Stored:
-        """Everything the last run saved: its snapshot when that is good, else the rows."""
+        """Everything the last run saved: from the snapshot when that is good, else the rows."""
         with closing(self._conn.cursor()) as cur, _collector_paused():
             cur.execute("BEGIN")  # one consistent snapshot across the tables
             try:
                 run, print_ = int(self._meta("run") or 0), self._meta("fingerprint")
-                return _read_snapshot(cur, run, print_) or _read_rows(cur, run, print_)
+                stored = _read_snapshot(cur, run, print_)
+                self._snapshot_run = run if stored is not None else None
+                return stored or _read_rows(cur, run, print_)
             finally:
                 cur.execute("COMMIT")
 
@@ -263,11 +276,7 @@ class Store:
                 encoded = _encode(after)
                 _write(conn, before, after, encoded)
                 run = before.run + 1
-                snapshot = _snapshot(_state_after(before, after, encoded, run))
-                conn.execute(
-                    "INSERT OR REPLACE INTO snapshot VALUES (0, ?, ?, ?, ?)",
-                    (run, _SNAPSHOT_FORMAT, zlib.crc32(snapshot), snapshot),
-                )
+                self._write_snapshot(before, _delta(before, after, encoded), run)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('run', ?)", (str(run),))
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (after.fingerprint,))
                 conn.execute(
@@ -281,6 +290,26 @@ class Store:
         except sqlite3.Error as exc:
             raise InputError(str(self.path), f"cannot write the store: {exc}") from exc
         return run
+
+    def _write_snapshot(self, before: Stored, delta: Row, run: int) -> None:
+        """Add run ``run``'s delta to the snapshot, or write a new base when that is due."""
+        conn, blob = self._conn, marshal.dumps(delta)
+        chain = conn.execute("SELECT kind, length(data) FROM snapshots ORDER BY run").fetchall()
+        deltas = len(blob) + sum(size for _, size in chain[1:])
+        if (
+            self._snapshot_run == before.run
+            and len(chain) <= _BASE_EVERY
+            and deltas <= _DELTA_SHARE * chain[0][1]
+        ):
+            kind = "delta"
+        else:
+            kind, blob = "base", _base(_apply(_Parts.of(before), delta).stored(run, before.fingerprint))
+            conn.execute("DELETE FROM snapshots")
+        conn.execute(
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
+            (run, kind, _SNAPSHOT_FORMAT, zlib.crc32(blob), blob),
+        )
+        self._snapshot_run = None
 
 
 @dataclass(frozen=True)
@@ -381,44 +410,84 @@ def _write(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: _Enc
     )
 
 
-def _state_after(before: Stored, after: Saved, encoded: _Encoded, run: int) -> Stored:
-    """What :func:`_read_rows` reads back once :func:`_write` has written ``after`` over ``before``.
+@dataclass
+class _Parts:
+    """The parts of a :class:`Stored` as mutable dicts, for applying deltas to."""
 
-    Records written in the run are read back from their JSON texts, so the snapshot holds the
-    records the rows give. Orders follow the tables': an updated document keeps its place, a
-    replaced incident moves to the end, claims are grouped by document.
-    """
-    documents = dict(before.documents)
-    for doc, text in encoded.documents:
-        documents[doc.id] = (after.hashes[doc.id], document_from_dict(json.loads(text)))
-    fresh: dict[str, list[Claim]] = {}
+    documents: dict[str, tuple[str, Document]]
+    claims: dict[str, tuple[Claim, ...]]
+    components: dict[str, str]
+    incidents: dict[str, Incident]
+    reviews: tuple[ReviewRow, ...]
+
+    @classmethod
+    def of(cls, state: Stored) -> _Parts:
+        return cls(
+            dict(state.documents),
+            dict(state.claims),
+            dict(state.components),
+            dict(state.incidents),
+            state.reviews,
+        )
+
+    def stored(self, run: int, print_: str | None) -> Stored:
+        # Claims are ordered by document, as extraction produced them.
+        by_doc = {doc_id: self.claims.get(doc_id, ()) for doc_id in self.documents}
+        return Stored(run, print_, self.documents, by_doc, self.components, self.incidents, self.reviews)
+
+
+def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
+    """What :func:`_write` changed, as rows: what :func:`_apply` makes of ``before`` is the state
+    :func:`_read_rows` reads back. Records are rows of what their JSON texts read back as."""
+    extract = after.plan.extract
+    claims: dict[str, list[Row]] = {d.id: [] for d in after.documents if d.id in extract}
     for claim, text in encoded.claims:
-        fresh.setdefault(claim.document_id, []).append(claim_from_dict(json.loads(text)))
-    removed = after.plan.removed_claims
-    claims: dict[str, tuple[Claim, ...]] = {}
-    components: dict[str, str] = {}
-    for doc_id in documents:
-        if after.rebuild or doc_id in fresh:
-            claims[doc_id] = tuple(fresh.get(doc_id, ()))
-            labels = dict.fromkeys(c.id for c in claims[doc_id])
-        else:
-            claims[doc_id] = tuple(c for c in before.claims.get(doc_id, ()) if c.id not in removed)
-            labels = {c.id: before.components.get(c.id) for c in claims[doc_id]}
-        for claim_id, label in labels.items():
-            label = after.components.get(claim_id, label)
-            if label is not None:
-                components[claim_id] = label
+        claims[claim.document_id].append(claim_to_row(claim_from_dict(json.loads(text))))
+    kept = set() if after.rebuild else {i.id for i in after.incidents}
     built = [
-        incident_from_dict(json.loads(text), tuple(finding_from_dict(json.loads(f)) for f in findings))
+        incident_to_row(
+            incident_from_dict(json.loads(text), tuple(finding_from_dict(json.loads(f)) for f in findings))
+        )
         for _, text, findings in encoded.incidents
     ]
-    kept = set() if after.rebuild else {i.id for i in after.incidents} - {i.id for i in built}
-    incidents = {ident: incident for ident, incident in before.incidents.items() if ident in kept}
-    incidents.update((incident.id, incident) for incident in built)
-    return Stored(run, after.fingerprint, documents, claims, components, incidents, tuple(after.reviews))
+    return (
+        [
+            (d.id, after.hashes[d.id], document_to_row(document_from_dict(json.loads(text))))
+            for d, text in encoded.documents
+        ],
+        list(claims.items()),
+        list(after.components.items()),
+        [ident for ident in before.incidents if ident not in kept],
+        built,
+        [(r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in after.reviews],
+    )
 
 
-def _snapshot(state: Stored) -> bytes:
+def _apply(parts: _Parts, delta: Row) -> _Parts:
+    """``parts`` with a :func:`_delta` applied, following the tables' orders: an updated document
+    keeps its place, a new one comes last, and a replaced incident moves to the end."""
+    documents, claims, components, gone, built, reviews = delta
+    for ident, digest, row in documents:
+        parts.documents[ident] = (digest, document_from_row(row))
+    for doc_id, rows in claims:  # every document extracted in the run, with its claims now
+        for old in parts.claims.get(doc_id, ()):
+            parts.components.pop(old.id, None)
+        parts.claims[doc_id] = tuple(claim_from_row(row) for row in rows)
+    if components:
+        exists = {c.id for doc_claims in parts.claims.values() for c in doc_claims}
+        parts.components.update((claim_id, label) for claim_id, label in components if claim_id in exists)
+    for ident in gone:
+        del parts.incidents[ident]
+    for row in built:
+        parts.incidents.pop(row[0], None)
+        parts.incidents[row[0]] = incident_from_row(row)
+    parts.reviews = tuple(
+        ReviewRow(i, key, Review(value, who, note), origin) for i, key, value, who, note, origin in reviews
+    )
+    return parts
+
+
+def _base(state: Stored) -> bytes:
     """``state`` as one ``marshal`` blob of :mod:`verify.codec` rows."""
     reviews = [
         (r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in state.reviews
@@ -434,29 +503,37 @@ def _snapshot(state: Stored) -> bytes:
     )
 
 
+def _from_base(blob: bytes) -> _Parts:
+    documents, claims, components, incidents, reviews = marshal.loads(blob)
+    return _Parts(
+        {ident: (digest, document_from_row(doc)) for ident, digest, doc in documents},
+        {doc_id: tuple(claim_from_row(c) for c in rows) for doc_id, rows in claims},
+        dict(components),
+        {incident[0]: incident_from_row(incident) for incident in incidents},
+        tuple(
+            ReviewRow(i, key, Review(value, who, note), origin)
+            for i, key, value, who, note, origin in reviews
+        ),
+    )
+
+
 def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored | None:
-    """The state the snapshot of run ``run`` holds, or None when there is no good one."""
-    row = cur.execute("SELECT run, format, checksum, data FROM snapshot WHERE id = 0").fetchone()
-    if row is None or row[0] != run or row[1] != _SNAPSHOT_FORMAT or not isinstance(row[3], bytes):
+    """The state of run ``run`` from the snapshot, or None when there is no good one."""
+    chain = cur.execute("SELECT run, kind, format, checksum, data FROM snapshots ORDER BY run").fetchall()
+    if not chain or [row[0] for row in chain] != list(range(run - len(chain) + 1, run + 1)):
         return None
-    if zlib.crc32(row[3]) != row[2]:
-        return None
+    for n, (_, kind, form, checksum, data) in enumerate(chain):
+        if (kind == "base") != (n == 0) or form != _SNAPSHOT_FORMAT or not isinstance(data, bytes):
+            return None
+        if zlib.crc32(data) != checksum:
+            return None
     try:
-        documents, claims, components, incidents, reviews = marshal.loads(row[3])
-        return Stored(
-            run,
-            print_,
-            {ident: (digest, document_from_row(doc)) for ident, digest, doc in documents},
-            {doc_id: tuple(claim_from_row(c) for c in rows) for doc_id, rows in claims},
-            dict(components),
-            {incident[0]: incident_from_row(incident) for incident in incidents},
-            tuple(
-                ReviewRow(i, key, Review(value, who, note), origin)
-                for i, key, value, who, note, origin in reviews
-            ),
-        )
+        parts = _from_base(chain[0][4])
+        for *_, data in chain[1:]:
+            parts = _apply(parts, marshal.loads(data))
     except (ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError):
         return None  # not a snapshot this verify wrote: the rows are read instead
+    return parts.stored(run, print_)
 
 
 def _read_rows(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored:
