@@ -348,6 +348,22 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
         assert fast[k] == match._distance(pairs, views, sides, a, b, cosine), (a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(-1.5, 1.5), max_size=50),
+    halves=st.lists(st.integers(-(10**6), 10**6), max_size=20),
+)
+def test_array_rounding_is_pythons(values: list[float], halves: list[int]) -> None:
+    from verify.match import _round6
+
+    # Exact and near halves of 1e-6 are where a multiply-then-rint rounding goes wrong.
+    ties = [(k + 0.5) / 1e6 for k in halves]
+    near = [float(np.nextafter(t, d)) for t in ties for d in (-2.0, 2.0)]
+    x = np.asarray(values + ties + near, dtype=np.float64)
+    got = _round6(x)
+    assert [float(v) for v in got] == [round(v, 6) for v in x.tolist()]
+
+
 # --- titles -------------------------------------------------------------------------------------
 
 

@@ -387,7 +387,7 @@ def _prepare(
 ) -> tuple[npt.NDArray[np.float64], _Pairs, list[_View], list[str | None]]:
     """Unit vectors (float64, so that pairs at the threshold fall the same way), the pair
     scorer, and the facet views and attacker sides of the event claims ``events``."""
-    matrix = np.asarray(vectors, dtype=np.float64)[list(events)]
+    matrix = np.asarray(vectors)[list(events)].astype(np.float64)  # the rows, then the copy
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = matrix / np.where(norms > 0, norms, 1.0)
     pairs = _Pairs(similarity, config, related_places)
@@ -688,6 +688,20 @@ def _row_dots(
     return out
 
 
+def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``round(v, 6)`` of every value, to the last bit.
+
+    ``rint(v * 1e6) / 1e6`` picks the same multiple of 1e-6 wherever ``v * 1e6`` is not within
+    1e-6 of a half (its rounding error is below 1e-9), and the division rounds correctly; the
+    values that are that close are rounded by Python.
+    """
+    y = x * 1e6
+    rounded: npt.NDArray[np.float64] = np.rint(y) / 1e6
+    near = np.flatnonzero(np.abs(np.abs(y - np.floor(y)) - 0.5) < 1e-6)
+    rounded[near] = [round(v, 6) for v in x[near].tolist()]
+    return rounded
+
+
 def _distances(
     pairs: _Pairs,
     cols: _Columns,
@@ -699,7 +713,7 @@ def _distances(
 
     The rules run in the order ``cannot_link`` and ``score`` run them, so entity similarities
     are asked of the same pairs; bonuses are added in the same order, and the cosine is rounded
-    by Python's ``round`` (numpy's rounds some values the other way).
+    as Python's ``round`` rounds it (numpy's ``round`` takes some halves the other way).
     """
     c = pairs.config
     out = np.full(len(a), _APART, dtype=np.float64)
@@ -734,7 +748,7 @@ def _distances(
 
     ok = np.flatnonzero(~apart)
     a, b = a[ok], b[ok]
-    score = np.asarray([max(0.0, round(x, 6)) for x in _row_dots(matrix, a, b).tolist()], dtype=np.float64)
+    score = np.maximum(0.0, _round6(_row_dots(matrix, a, b)))
     cross = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
     score = np.where(cross, score + c.cross_language_bonus, score)
     ta, tb, la, lb = cols.target[a], cols.target[b], cols.location[a], cols.location[b]
