@@ -188,6 +188,10 @@ def test_model_round_trip_and_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.joblib").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="cannot read"):
         load_model(tmp_path / "bad.joblib")
+    # A process reads a model file once, and again once it is rewritten.
+    assert load_model(tmp_path / "m.joblib") is loaded
+    save_model(JudgeModel(model.estimator, "other"), tmp_path / "m.joblib")
+    assert load_model(tmp_path / "m.joblib").embedder == "other"
 
 
 def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:

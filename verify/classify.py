@@ -11,6 +11,7 @@ claim and which evidence words hedge or refute.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -158,10 +159,22 @@ def save_model(model: JudgeModel, path: Path) -> None:
 
 
 def load_model(path: Path | None = None) -> JudgeModel:
-    """The shipped model (or the one at ``path``); a missing or foreign file is a ModelError."""
+    """The shipped model (or the one at ``path``); a missing or foreign file is a ModelError.
+
+    A process keeps the last models it read, by path, size and modification time, so that a
+    second run in one process (a later store run, the tests) does not read the file again:
+    joblib's pure-Python unpickler takes 0.2 s over the shipped model. Predicting does not
+    change a model.
+    """
     where = path or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
     if not where.is_file():
         raise ModelError(f"{where}: judge model not found; build it with 'verify train'")
+    stat = where.stat()
+    return _read_model(str(where.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_model(where: str, size: int, mtime_ns: int) -> JudgeModel:
     try:
         model = joblib.load(where)
     except Exception as exc:  # a truncated or foreign pickle raises almost anything
