@@ -169,9 +169,12 @@ def _generic(word: str, generic: frozenset[str]) -> bool:
     return word in generic or (has_arabic(word) and word[:1] in "وبلفك" and word[1:] in generic)
 
 
-def _view(claim: Claim, config: MatchConfig, names: dict[tuple[Entity, bool], _Name | None]) -> _View:
+def _view(
+    claim: Claim, config: MatchConfig, names: dict[tuple[Entity, bool], _Name | None] | None = None
+) -> _View:
     """The claim's view; ``names`` memoises :func:`_name` (wire copy repeats the same places)."""
     f = claim.facets
+    names = {} if names is None else names
 
     def name(entity: Entity | None, place: bool) -> _Name | None:
         if entity is None:
