@@ -15,7 +15,7 @@ what that run wrote, so that a run does not write the whole store again. Every
 Each blob is written in its save's transaction and labelled with its run's number and a
 checksum; a chain that does not end at the last run (a save by a verify that keeps none), of
 another format, or that does not decode, is passed over for the rows, and the next save
-writes a new base.
+writes a new base. (``marshal`` builds plain values only; unlike pickle it runs no code.)
 
 Interrupting a run never half-writes the store: the run computes first, reading only, then
 writes everything in one transaction (WAL journal), so Ctrl-C or a kill leaves the last run's
@@ -195,7 +195,7 @@ def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a store is decoded.
 
     Decoding allocates ~10^5 records that form no cycles, and the collections their allocation
-    sets off each walk the whole heap, for nothing: they took a third of :meth:`Store.load`.
+    sets off each walk the whole heap for nothing (a third of the rows' decoding time).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -350,6 +350,7 @@ class _Encoded:
 
 
 def _encode(after: Saved) -> _Encoded:
+    """The JSON texts of what ``after`` writes: the rows' data, and what the snapshot reads back."""
     plan = after.plan
     return _Encoded(
         [
@@ -437,8 +438,8 @@ class _Parts:
 
 
 def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
-    """What :func:`_write` changed, as rows: what :func:`_apply` makes of ``before`` is the state
-    :func:`_read_rows` reads back. Records are rows of what their JSON texts read back as."""
+    """What :func:`_write` changes, as rows, such that :func:`_apply` makes of ``before`` the state
+    :func:`_read_rows` then reads. Each record is written as its JSON text reads back."""
     extract = after.plan.extract
     claims: dict[str, list[Row]] = {d.id: [] for d in after.documents if d.id in extract}
     for claim, text in encoded.claims:
@@ -459,7 +460,17 @@ def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
         list(after.components.items()),
         [ident for ident in before.incidents if ident not in kept],
         built,
-        [(r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in after.reviews],
+        _review_rows(after.reviews),
+    )
+
+
+def _review_rows(reviews: Sequence[ReviewRow]) -> list[Row]:
+    return [(r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in reviews]
+
+
+def _reviews_from_rows(rows: Sequence[Row]) -> tuple[ReviewRow, ...]:
+    return tuple(
+        ReviewRow(i, key, Review(value, who, note), origin) for i, key, value, who, note, origin in rows
     )
 
 
@@ -481,24 +492,19 @@ def _apply(parts: _Parts, delta: Row) -> _Parts:
     for row in built:
         parts.incidents.pop(row[0], None)
         parts.incidents[row[0]] = incident_from_row(row)
-    parts.reviews = tuple(
-        ReviewRow(i, key, Review(value, who, note), origin) for i, key, value, who, note, origin in reviews
-    )
+    parts.reviews = _reviews_from_rows(reviews)
     return parts
 
 
 def _base(state: Stored) -> bytes:
     """``state`` as one ``marshal`` blob of :mod:`verify.codec` rows."""
-    reviews = [
-        (r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in state.reviews
-    ]
     return marshal.dumps(
         (
             [(ident, digest, document_to_row(doc)) for ident, (digest, doc) in state.documents.items()],
             [(doc_id, [claim_to_row(c) for c in claims]) for doc_id, claims in state.claims.items()],
             list(state.components.items()),
             [incident_to_row(incident) for incident in state.incidents.values()],
-            reviews,
+            _review_rows(state.reviews),
         )
     )
 
@@ -510,10 +516,7 @@ def _from_base(blob: bytes) -> _Parts:
         {doc_id: tuple(claim_from_row(c) for c in rows) for doc_id, rows in claims},
         dict(components),
         {incident[0]: incident_from_row(incident) for incident in incidents},
-        tuple(
-            ReviewRow(i, key, Review(value, who, note), origin)
-            for i, key, value, who, note, origin in reviews
-        ),
+        _reviews_from_rows(reviews),
     )
 
 
