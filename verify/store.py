@@ -32,6 +32,7 @@ import hashlib
 import json
 import marshal
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
@@ -85,8 +86,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
     run INTEGER PRIMARY KEY, kind TEXT NOT NULL, format INTEGER NOT NULL, checksum INTEGER NOT NULL,
     data BLOB NOT NULL);
 """
-_SNAPSHOT_FORMAT = 1
-"""Bumped when the snapshot's tuples change; a snapshot of another format is passed over."""
+_SNAPSHOT_FORMAT = 10_000 + 100 * sys.version_info.major + sys.version_info.minor
+"""The snapshot's rows (the ten thousands, bumped when they change) and the Python that wrote
+them (``marshal`` keeps no format across versions); a snapshot of another format is passed over."""
 _BASE_EVERY = 16
 """At most this many deltas follow a base."""
 _DELTA_SHARE = 0.25
@@ -534,7 +536,7 @@ def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored 
         parts = _from_base(chain[0][4])
         for *_, data in chain[1:]:
             parts = _apply(parts, marshal.loads(data))
-    except (ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, OverflowError):
         return None  # not a snapshot this verify wrote: the rows are read instead
     return parts.stored(run, print_)
 
