@@ -5,9 +5,10 @@ documents, then runs again with those documents alone, and reports the second ru
 a ratio of the first. Held-out documents are late reports of incidents already in the store
 (wire copy, monitors, statements), so they join, regroup and re-grade old incidents: the hard
 case for an incremental run. Each run is timed in two parts: the pipeline against the store
-(read, extract, embed, group, judge, save) and writing the report files. The model is loaded
-before timing; both runs use the same embedder object. The second run's report is checked
-against a plain run over all documents when ``--check`` is given.
+(read, extract, embed, group, judge, save) and writing the report files. The embedding model
+and the judge model are loaded before timing; both runs use the same embedder object. The
+second run's report is checked against a plain run over all documents when ``--check`` is
+given.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import generate
 from bench.run import peak_mb
 from verify import pipeline
+from verify.classify import load_model
 from verify.embed import CachedEmbedder, Embedder, HashingEmbedder, load_embedder
 from verify.report import report_to_dict, write_report
 from verify.store import Store
@@ -78,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         old.unlink()
     embedder: Embedder = HashingEmbedder() if args.embedder == "hashing" else load_embedder(args.embedder)
     embedder.encode(["warm-up"])  # load the model before timing
+    load_model()  # and the judge model: a process keeps it, so run 1 alone would pay for it
     knowledge = pipeline.Knowledge.load(pipeline.Settings())
     one = _store_run(work / "store.db", first, work / "out", embedder, knowledge)
     print(
