@@ -305,7 +305,9 @@ class Store:
         ):
             kind = "delta"
         else:
-            kind, blob = "base", _base(_apply(_Parts.of(before), delta).stored(run, before.fingerprint))
+            rows = _Rows.of(before)
+            rows.apply(delta)
+            kind, blob = "base", rows.base()
             conn.execute("DELETE FROM snapshots")
         conn.execute(
             "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
@@ -414,34 +416,87 @@ def _write(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: _Enc
 
 
 @dataclass
-class _Parts:
-    """The parts of a :class:`Stored` as mutable dicts, for applying deltas to."""
+class _Rows:
+    """A :class:`Stored` as :mod:`verify.codec` rows in mutable dicts: what a base holds, and
+    what deltas apply to (so neither a load nor a new base decodes a record twice)."""
 
-    documents: dict[str, tuple[str, Document]]
-    claims: dict[str, tuple[Claim, ...]]
+    documents: dict[str, tuple[str, Row]]
+    claims: dict[str, list[Row]]
+    """By document id; a claim row starts with the claim's id."""
     components: dict[str, str]
-    incidents: dict[str, Incident]
-    reviews: tuple[ReviewRow, ...]
+    incidents: dict[str, Row]
+    reviews: list[Row]
 
     @classmethod
-    def of(cls, state: Stored) -> _Parts:
+    def of(cls, state: Stored) -> _Rows:
         return cls(
-            dict(state.documents),
-            dict(state.claims),
+            {ident: (digest, document_to_row(doc)) for ident, (digest, doc) in state.documents.items()},
+            {doc_id: [claim_to_row(c) for c in claims] for doc_id, claims in state.claims.items()},
             dict(state.components),
-            dict(state.incidents),
-            state.reviews,
+            {ident: incident_to_row(incident) for ident, incident in state.incidents.items()},
+            _review_rows(state.reviews),
+        )
+
+    def apply(self, delta: Row) -> None:
+        """Apply a :func:`_delta`, following the tables' orders: an updated document keeps its
+        place, a new one comes last, and a replaced incident moves to the end."""
+        documents, claims, components, gone, built, reviews = delta
+        for ident, digest, row in documents:
+            self.documents[ident] = (digest, row)
+        for doc_id, rows in claims:  # every document extracted in the run, with its claims now
+            for old in self.claims.get(doc_id, ()):
+                self.components.pop(old[0], None)
+            self.claims[doc_id] = rows
+        if components:
+            exists = {row[0] for rows in self.claims.values() for row in rows}
+            self.components.update((claim_id, label) for claim_id, label in components if claim_id in exists)
+        for ident in gone:
+            del self.incidents[ident]
+        for row in built:
+            self.incidents.pop(row[0], None)
+            self.incidents[row[0]] = row
+        self.reviews = reviews
+
+    def base(self) -> bytes:
+        """These rows as one ``marshal`` blob."""
+        return marshal.dumps(
+            (
+                [(ident, digest, row) for ident, (digest, row) in self.documents.items()],
+                list(self.claims.items()),
+                list(self.components.items()),
+                list(self.incidents.values()),
+                self.reviews,
+            )
+        )
+
+    @classmethod
+    def from_base(cls, blob: bytes) -> _Rows:
+        documents, claims, components, incidents, reviews = marshal.loads(blob)
+        return cls(
+            {ident: (digest, row) for ident, digest, row in documents},
+            dict(claims),
+            dict(components),
+            {row[0]: row for row in incidents},
+            reviews,
         )
 
     def stored(self, run: int, print_: str | None) -> Stored:
+        """The records these rows hold."""
+        documents = {
+            ident: (digest, document_from_row(row)) for ident, (digest, row) in self.documents.items()
+        }
+        claims = {doc_id: tuple(claim_from_row(row) for row in rows) for doc_id, rows in self.claims.items()}
         # Claims are ordered by document, as extraction produced them.
-        by_doc = {doc_id: self.claims.get(doc_id, ()) for doc_id in self.documents}
-        return Stored(run, print_, self.documents, by_doc, self.components, self.incidents, self.reviews)
+        by_doc = {doc_id: claims.get(doc_id, ()) for doc_id in documents}
+        incidents = {ident: incident_from_row(row) for ident, row in self.incidents.items()}
+        return Stored(
+            run, print_, documents, by_doc, self.components, incidents, _reviews_from_rows(self.reviews)
+        )
 
 
 def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
-    """What :func:`_write` changes, as rows, such that :func:`_apply` makes of ``before`` the state
-    :func:`_read_rows` then reads. Each record is written as its JSON text reads back."""
+    """What :func:`_write` changes, as rows, such that :meth:`_Rows.apply` makes of ``before`` the
+    state :func:`_read_rows` then reads. Each record is written as its JSON text reads back."""
     extract = after.plan.extract
     claims: dict[str, list[Row]] = {d.id: [] for d in after.documents if d.id in extract}
     for claim, text in encoded.claims:
@@ -476,52 +531,6 @@ def _reviews_from_rows(rows: Sequence[Row]) -> tuple[ReviewRow, ...]:
     )
 
 
-def _apply(parts: _Parts, delta: Row) -> _Parts:
-    """``parts`` with a :func:`_delta` applied, following the tables' orders: an updated document
-    keeps its place, a new one comes last, and a replaced incident moves to the end."""
-    documents, claims, components, gone, built, reviews = delta
-    for ident, digest, row in documents:
-        parts.documents[ident] = (digest, document_from_row(row))
-    for doc_id, rows in claims:  # every document extracted in the run, with its claims now
-        for old in parts.claims.get(doc_id, ()):
-            parts.components.pop(old.id, None)
-        parts.claims[doc_id] = tuple(claim_from_row(row) for row in rows)
-    if components:
-        exists = {c.id for doc_claims in parts.claims.values() for c in doc_claims}
-        parts.components.update((claim_id, label) for claim_id, label in components if claim_id in exists)
-    for ident in gone:
-        del parts.incidents[ident]
-    for row in built:
-        parts.incidents.pop(row[0], None)
-        parts.incidents[row[0]] = incident_from_row(row)
-    parts.reviews = _reviews_from_rows(reviews)
-    return parts
-
-
-def _base(state: Stored) -> bytes:
-    """``state`` as one ``marshal`` blob of :mod:`verify.codec` rows."""
-    return marshal.dumps(
-        (
-            [(ident, digest, document_to_row(doc)) for ident, (digest, doc) in state.documents.items()],
-            [(doc_id, [claim_to_row(c) for c in claims]) for doc_id, claims in state.claims.items()],
-            list(state.components.items()),
-            [incident_to_row(incident) for incident in state.incidents.values()],
-            _review_rows(state.reviews),
-        )
-    )
-
-
-def _from_base(blob: bytes) -> _Parts:
-    documents, claims, components, incidents, reviews = marshal.loads(blob)
-    return _Parts(
-        {ident: (digest, document_from_row(doc)) for ident, digest, doc in documents},
-        {doc_id: tuple(claim_from_row(c) for c in rows) for doc_id, rows in claims},
-        dict(components),
-        {incident[0]: incident_from_row(incident) for incident in incidents},
-        _reviews_from_rows(reviews),
-    )
-
-
 def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored | None:
     """The state of run ``run`` from the snapshot, or None when there is no good one."""
     chain = cur.execute("SELECT run, kind, format, checksum, data FROM snapshots ORDER BY run").fetchall()
@@ -533,12 +542,12 @@ def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored 
         if zlib.crc32(data) != checksum:
             return None
     try:
-        parts = _from_base(chain[0][4])
+        rows = _Rows.from_base(chain[0][4])
         for *_, data in chain[1:]:
-            parts = _apply(parts, marshal.loads(data))
+            rows.apply(marshal.loads(data))
+        return rows.stored(run, print_)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, OverflowError):
         return None  # not a snapshot this verify wrote: the rows are read instead
-    return parts.stored(run, print_)
 
 
 def _read_rows(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored:
