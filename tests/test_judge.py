@@ -6,11 +6,18 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from verify.findings import default_finding_id, judge_incident, judge_pair
+from verify.findings import (
+    default_finding_id,
+    group_probability,
+    incident_probability,
+    judge_incident,
+    judge_pair,
+)
 from verify.judge import PairFeatures, compare_facets, decide, is_denial
 from verify.records import (
     Casualties,
@@ -413,3 +420,20 @@ def test_other_claims_are_evidence_only_when_they_deny() -> None:
     denial = centcom("o2", "نفت القيادة الأمريكية تعرض قواعدها لأي هجوم.", kind=ClaimKind.OTHER)
     findings = judge_incident([HIT_CLAIM, motive, denial], opposing=opposing, similarity=sim)
     assert [(f.evidence_claim_id, f.relation) for f in findings] == [("o2", Relation.CONTRADICTS)]
+
+
+def test_within_an_incident_confidence_leaves_out_the_unrelated_share() -> None:
+    proba = {
+        Relation.CORROBORATES: 0.2,
+        Relation.CONTRADICTS: 0.05,
+        Relation.OVERSTATES: 0.05,
+        Relation.UNRELATED: 0.7,
+    }
+    assert incident_probability(Relation.CORROBORATES, proba) == pytest.approx(0.2 / 0.3)
+    # A difference counts the whole group of differences, as group_probability does.
+    assert incident_probability(Relation.UNDERSTATES, proba) == pytest.approx(0.1 / 0.3)
+    assert incident_probability(Relation.UNRELATED, proba) == pytest.approx(0.7)
+    # Nothing but "unrelated": nothing to renormalise, and no verdict gets any confidence.
+    only = {Relation.UNRELATED: 1.0, Relation.CORROBORATES: 0.0}
+    assert incident_probability(Relation.CORROBORATES, only) == 0.0
+    assert group_probability(Relation.CORROBORATES, proba) == pytest.approx(0.2)

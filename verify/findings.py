@@ -42,6 +42,21 @@ def group_probability(relation: Relation, proba: Mapping[Relation, float]) -> fl
     return float(min(1.0, max(0.0, value)))
 
 
+def incident_probability(relation: Relation, proba: Mapping[Relation, float]) -> float:
+    """:func:`group_probability` for a pair known to speak of one incident.
+
+    Within an incident the matcher and the rules (a facet both claims state) have already found
+    that the two claims report the same event, which a pair classifier cannot see. Its
+    ``unrelated`` share (ANS's *other*: text on the topic that neither agrees nor disagrees) is
+    therefore left out and the rest renormalised: the confidence says how sure the classifier
+    is of this relation rather than an opposite one, not whether the claims are related.
+    """
+    related = 1.0 - proba.get(Relation.UNRELATED, 0.0)
+    if relation is Relation.UNRELATED or related <= 0.0:
+        return group_probability(relation, proba)
+    return float(min(1.0, group_probability(relation, proba) / related))
+
+
 ScoredPair = tuple[Claim, Claim, PairFeatures]
 PairScorer = Callable[[Sequence[ScoredPair]], Sequence[Mapping[Relation, float]]]
 """A trained classifier's calibrated probabilities for a batch of (claim, evidence, features)."""
@@ -63,7 +78,7 @@ def judge_pair(
     f = pair_features(claim, evidence, similarity=similarity, opposing=opposing)
     relation = decide(f)
     if scorer is not None and relation is not Relation.UNRELATED:
-        conf = group_probability(relation, scorer([(claim, evidence, f)])[0])
+        conf = incident_probability(relation, scorer([(claim, evidence, f)])[0])
     else:
         conf = confidence(f, relation)
     return Judgement(relation, conf, f.diffs, explain(claim, evidence, f, relation))
@@ -131,7 +146,7 @@ def incident_findings(
         if confidences is not None:
             conf = confidences[n]
         else:
-            conf = group_probability(relation, probas[n]) if probas else confidence(f, relation)
+            conf = incident_probability(relation, probas[n]) if probas else confidence(f, relation)
         text = explain(claim, other, f, relation)
         found = Finding(make_id(claim.id, other.id), claim.id, other.id, relation, conf, text, f.diffs)
         by_claim.setdefault(claim.id, []).append(found)

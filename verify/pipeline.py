@@ -23,7 +23,7 @@ from verify.context import resolve_in_document
 from verify.embed.base import Embedder
 from verify.errors import ModelError
 from verify.facets import extract_facets
-from verify.findings import PairScorer, group_probability, incident_findings, incident_pairs
+from verify.findings import PairScorer, incident_findings, incident_pairs, incident_probability
 from verify.grade import grade_incident
 from verify.match import MatchConfig, group_incidents, grouping, incident_title, regroup_incidents
 from verify.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
@@ -227,7 +227,7 @@ def build_incidents(
         confidences = None
         if match.scorer is not None:
             confidences = [
-                known[key] if (key := (c.id, e.id, r)) in known else group_probability(r, next(scored))
+                known[key] if (key := (c.id, e.id, r)) in known else incident_probability(r, next(scored))
                 for c, e, _, r in pairs
             ]
         findings = incident_findings(group, pairs, confidences=confidences)
