@@ -76,8 +76,8 @@ def _store_run(db: Path, inputs: Sequence[Path], knowledge: Any, **kw: Any) -> p
 
 
 def _plain(inputs: Sequence[Path], knowledge: Any) -> dict[str, Any]:
-    # Behind a cache, as `verify run` embeds: the cache renormalises rows, which moves a
-    # cosine in its last float32 bits (enough to tip a pair that sits exactly at the threshold).
+    # Behind a cache, as `verify run --store` embeds, so both runs take their vectors the same
+    # way (the cache keeps the embedder's float32 rows as they are; it does not renormalise them).
     return report_to_dict(pipeline.run(inputs, CachedEmbedder(HashingEmbedder()), knowledge))
 
 

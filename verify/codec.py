@@ -7,7 +7,7 @@ findings. A finding's facet differences are JSON values already (see ``verify.ju
 round-trip as they are.
 
 The ``*_row`` functions write the same records as tuples of plain values (dates as ordinals), the
-form of the store's snapshot (see :mod:`verify.store`): ``marshal`` reads those many times faster
+form of the store's snapshot (see :mod:`verify.snapshot`): ``marshal`` reads those many times faster
 than ``json`` reads the dicts, and building a record from a tuple skips the keys. A record read
 back from a row equals the record read back from its dict.
 """

@@ -7,15 +7,11 @@ was grouped in, the fact-checkers' reviews and one row per run with what it chan
 run reads it back (:meth:`Store.load`), works out what is new (:func:`plan_documents`), and
 saves only what changed (:meth:`Store.save`).
 
-The rows are the store's truth. Beside them the saves keep a snapshot of :class:`Stored`,
-which a run reads three times faster than it decodes the rows' JSON: a base, every record as
-tuples in one ``marshal`` blob (see :mod:`verify.codec`), then one delta per later run with
-what that run wrote, so that a run does not write the whole store again. Every
-``_BASE_EVERY``-th save, or once the deltas grow large, the save writes a new base instead.
-Each blob is written in its save's transaction and labelled with its run's number and a
-checksum; a chain that does not end at the last run (a save by a verify that keeps none), of
-another format, or that does not decode, is passed over for the rows, and the next save
-writes a new base. (``marshal`` builds plain values only; unlike pickle it runs no code.)
+Beside the rows the saves keep a snapshot, which a run reads three times faster than the rows'
+JSON (see :mod:`verify.snapshot`): a base, then one delta per later run, until ``_BASE_EVERY``
+deltas follow it or they weigh ``_DELTA_SHARE`` of it and the next save writes a new base.
+The rows are encoded and read in :mod:`verify.storerows`; the records a store reads and writes
+(:class:`Stored`, :class:`Plan`, :class:`Saved`) are in :mod:`verify.storestate`, re-exported here.
 
 Interrupting a run never half-writes the store: the run computes first, reading only, then
 writes everything in one transaction (WAL journal), so Ctrl-C or a kill leaves the last run's
@@ -30,39 +26,25 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import marshal
 import sqlite3
-import sys
-import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from verify.codec import (
-    Row,
-    claim_from_dict,
-    claim_from_row,
-    claim_to_dict,
-    claim_to_row,
-    document_from_dict,
-    document_from_row,
-    document_to_dict,
-    document_to_row,
-    finding_from_dict,
-    finding_to_dict,
-    incident_from_dict,
-    incident_from_row,
-    incident_to_dict,
-    incident_to_row,
-)
+from verify.codec import Row
 from verify.embed import CachedEmbedder, Embedder
 from verify.errors import InputError
-from verify.records import Claim, Document, Finding, Incident, Review
 from verify.report.writer import atomic_write
-from verify.review import ReviewRow
+from verify.snapshot import _delta, _read_snapshot, _save_snapshot
+from verify.storerows import _encode, _read_rows, _write
+from verify.storestate import Plan as Plan
+from verify.storestate import Saved as Saved
+from verify.storestate import Stored as Stored
+from verify.storestate import merge_reviews as merge_reviews
+from verify.storestate import plan_documents as plan_documents
+from verify.storestate import text_hash as text_hash
 
 STORE_VERSION = 1
 """Bumped when the tables change; an older store is refused with a clear message."""
@@ -86,22 +68,12 @@ CREATE TABLE IF NOT EXISTS snapshots (
     run INTEGER PRIMARY KEY, kind TEXT NOT NULL, format INTEGER NOT NULL, checksum INTEGER NOT NULL,
     data BLOB NOT NULL);
 """
-_SNAPSHOT_FORMAT = 10_000 + 100 * sys.version_info.major + sys.version_info.minor
-"""The snapshot's rows (the ten thousands, bumped when they change) and the Python that wrote
-them (``marshal`` keeps no format across versions); a snapshot of another format is passed over."""
 _BASE_EVERY = 16
 """At most this many deltas follow a base."""
 _DELTA_SHARE = 0.25
 """The deltas together weigh at most this share of the base: past it, reading them costs a run
 more than writing a new base."""
 _PACKAGE = Path(__file__).resolve().parent
-
-
-def text_hash(doc: Document) -> str:
-    """What decides whether a stored document must be read again: its text and metadata."""
-    data = document_to_dict(doc)
-    data.pop("origin")  # the same document read from another file is the same document
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def fingerprint(embedder: str, files: Iterable[Path | None] = ()) -> str:
@@ -125,71 +97,12 @@ def _shapes_results(path: Path) -> bool:
     return path.suffix == ".py" and path.parts[0] not in ("report", "templates", "cli.py", "__main__.py")
 
 
-@dataclass(frozen=True)
-class Stored:
-    """What the store holds after its last run."""
-
-    run: int = 0
-    fingerprint: str | None = None
-    documents: dict[str, tuple[str, Document]] = field(default_factory=dict)
-    """By id, in store order: the document and its :func:`text_hash`."""
-    claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
-    """By document id."""
-    components: dict[str, str] = field(default_factory=dict)
-    """Event claim id -> its component's label (the id of the component's first claim)."""
-    incidents: dict[str, Incident] = field(default_factory=dict)
-    reviews: tuple[ReviewRow, ...] = ()
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The documents of this run and which of them need extracting."""
-
-    documents: list[Document]
-    """Every document the report covers: the stored ones in store order, then the new ones."""
-    extract: frozenset[str]
-    """Ids of the documents whose claims are computed in this run."""
-    new: list[str]
-    changed: list[str]
-    removed_claims: frozenset[str]
-    """Ids of stored claims that no longer exist (their document's text changed)."""
-
-
-def plan_documents(stored: Stored, loaded: Sequence[Document], rebuild: bool = False) -> Plan:
-    """Which documents are new, which changed (same id, other text), which are known.
-
-    A document the store holds and this run does not name stays in the report: the store
-    grows with every run. ``rebuild`` re-extracts every document.
-    """
-    incoming = {doc.id: doc for doc in loaded}
-    documents, new, changed = [], [], []
-    for doc_id, (digest, doc) in stored.documents.items():
-        fresh = incoming.pop(doc_id, None)
-        if fresh is not None and text_hash(fresh) != digest:
-            changed.append(doc_id)
-            doc = fresh
-        documents.append(doc)
-    for doc in incoming.values():
-        new.append(doc.id)
-        documents.append(doc)
-    extract = {d.id for d in documents} if rebuild else {*new, *changed}
-    removed = {c.id for doc_id in changed for c in stored.claims.get(doc_id, ())}
-    return Plan(documents, frozenset(extract), new, changed, frozenset(removed))
-
-
 def add_changes(report_json: Path, changes: Mapping[str, Any]) -> None:
     """Add ``changes`` to a written report.json under ``"changes"``, atomically."""
     data = json.loads(report_json.read_text(encoding="utf-8"))
     data["changes"] = changes
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     atomic_write(report_json, text.encode("utf-8"))
-
-
-def merge_reviews(stored: Sequence[ReviewRow], given: Sequence[ReviewRow]) -> list[ReviewRow]:
-    """The stored reviews, each replaced by a newer one of the same id, then the new ones."""
-    latest = {row.id: row for row in given}
-    merged = [latest.pop(row.id, row) for row in stored]
-    return merged + list(latest.values())
 
 
 @contextmanager
@@ -295,288 +208,13 @@ class Store:
 
     def _write_snapshot(self, before: Stored, delta: Row, run: int) -> None:
         """Add run ``run``'s delta to the snapshot, or write a new base when that is due."""
-        conn, blob = self._conn, marshal.dumps(delta)
-        chain = conn.execute("SELECT kind, length(data) FROM snapshots ORDER BY run").fetchall()
-        deltas = len(blob) + sum(size for _, size in chain[1:])
-        if (
-            self._snapshot_run == before.run
-            and len(chain) <= _BASE_EVERY
-            and deltas <= _DELTA_SHARE * chain[0][1]
-        ):
-            kind = "delta"
-        else:
-            rows = _Rows.of(before)
-            rows.apply(delta)
-            kind, blob = "base", rows.base()
-            conn.execute("DELETE FROM snapshots")
-        conn.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
-            (run, kind, _SNAPSHOT_FORMAT, zlib.crc32(blob), blob),
+        _save_snapshot(
+            self._conn,
+            before,
+            delta,
+            run,
+            extends=self._snapshot_run == before.run,
+            base_every=_BASE_EVERY,
+            delta_share=_DELTA_SHARE,
         )
         self._snapshot_run = None
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What one run writes to the store."""
-
-    fingerprint: str
-    documents: Sequence[Document]
-    hashes: Mapping[str, str]
-    plan: Plan
-    claims: Sequence[Claim]
-    components: Mapping[str, str]
-    """Component label of every event claim whose component changed (all of them on a rebuild)."""
-    incidents: Sequence[Incident]
-    """Every incident of the report, before reviews are applied."""
-    built: frozenset[str]
-    """Ids of the incidents grouped, judged and graded in this run."""
-    reviews: Sequence[ReviewRow]
-    changes: Mapping[str, Any]
-    inputs: Sequence[str]
-    rebuild: bool
-
-
-def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class _Encoded:
-    """The records a save writes, each with the JSON text of its row."""
-
-    documents: list[tuple[Document, str]]
-    """New and changed documents."""
-    claims: list[tuple[Claim, str]]
-    """The claims of the documents extracted in the run."""
-    incidents: list[tuple[Incident, str, list[str]]]
-    """The incidents built in the run, with their findings' texts."""
-
-
-def _encode(after: Saved) -> _Encoded:
-    """The JSON texts of what ``after`` writes: the rows' data, and what the snapshot reads back."""
-    plan = after.plan
-    return _Encoded(
-        [
-            (d, _json(document_to_dict(d)))
-            for d in after.documents
-            if d.id in plan.new or d.id in plan.changed
-        ],
-        [(c, _json(claim_to_dict(c))) for c in after.claims if c.document_id in plan.extract],
-        [
-            (i, _json(incident_to_dict(i)), [_json(finding_to_dict(f)) for f in i.findings])
-            for i in after.incidents
-            if i.id in after.built
-        ],
-    )
-
-
-def _write(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: _Encoded) -> None:
-    plan = after.plan
-    if after.rebuild:
-        conn.execute("DELETE FROM claims")
-        conn.execute("DELETE FROM incidents")
-        conn.execute("DELETE FROM findings")
-    else:
-        conn.executemany("DELETE FROM claims WHERE id = ?", ((c,) for c in plan.removed_claims))
-    conn.executemany(
-        "INSERT INTO documents (id, hash, data) VALUES (?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, data = excluded.data",
-        ((d.id, after.hashes[d.id], text) for d, text in encoded.documents),
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO claims (id, document_id, component, data) VALUES (?, ?, ?, ?)",
-        ((c.id, c.document_id, after.components.get(c.id), text) for c, text in encoded.claims),
-    )
-    conn.executemany(
-        "UPDATE claims SET component = ? WHERE id = ?",
-        ((label, claim_id) for claim_id, label in after.components.items()),
-    )
-    kept = {i.id for i in after.incidents}
-    gone = [(i,) for i in before.incidents if i not in kept]
-    conn.executemany("DELETE FROM incidents WHERE id = ?", gone)
-    conn.executemany("DELETE FROM findings WHERE incident_id = ?", gone)
-    conn.executemany("DELETE FROM findings WHERE incident_id = ?", ((i.id,) for i, _, _ in encoded.incidents))
-    conn.executemany(
-        "INSERT OR REPLACE INTO incidents VALUES (?, ?)", ((i.id, text) for i, text, _ in encoded.incidents)
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO findings VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (f.id, i.id, pos, f.claim_id, f.relation.value, text)
-            for i, _, texts in encoded.incidents
-            for pos, (f, text) in enumerate(zip(i.findings, texts, strict=True))
-        ),
-    )
-    conn.execute("DELETE FROM reviews")
-    conn.executemany(
-        "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?)",
-        ((r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in after.reviews),
-    )
-
-
-@dataclass
-class _Rows:
-    """A :class:`Stored` as :mod:`verify.codec` rows in mutable dicts: what a base holds, and
-    what deltas apply to (so neither a load nor a new base decodes a record twice)."""
-
-    documents: dict[str, tuple[str, Row]]
-    claims: dict[str, list[Row]]
-    """By document id; a claim row starts with the claim's id."""
-    components: dict[str, str]
-    incidents: dict[str, Row]
-    reviews: list[Row]
-
-    @classmethod
-    def of(cls, state: Stored) -> _Rows:
-        return cls(
-            {ident: (digest, document_to_row(doc)) for ident, (digest, doc) in state.documents.items()},
-            {doc_id: [claim_to_row(c) for c in claims] for doc_id, claims in state.claims.items()},
-            dict(state.components),
-            {ident: incident_to_row(incident) for ident, incident in state.incidents.items()},
-            _review_rows(state.reviews),
-        )
-
-    def apply(self, delta: Row) -> None:
-        """Apply a :func:`_delta`, following the tables' orders: an updated document keeps its
-        place, a new one comes last, and a replaced incident moves to the end."""
-        documents, claims, components, gone, built, reviews = delta
-        for ident, digest, row in documents:
-            self.documents[ident] = (digest, row)
-        for doc_id, rows in claims:  # every document extracted in the run, with its claims now
-            for old in self.claims.get(doc_id, ()):
-                self.components.pop(old[0], None)
-            self.claims[doc_id] = rows
-        if components:
-            exists = {row[0] for rows in self.claims.values() for row in rows}
-            self.components.update((claim_id, label) for claim_id, label in components if claim_id in exists)
-        for ident in gone:
-            del self.incidents[ident]
-        for row in built:
-            self.incidents.pop(row[0], None)
-            self.incidents[row[0]] = row
-        self.reviews = reviews
-
-    def base(self) -> bytes:
-        """These rows as one ``marshal`` blob."""
-        return marshal.dumps(
-            (
-                [(ident, digest, row) for ident, (digest, row) in self.documents.items()],
-                list(self.claims.items()),
-                list(self.components.items()),
-                list(self.incidents.values()),
-                self.reviews,
-            )
-        )
-
-    @classmethod
-    def from_base(cls, blob: bytes) -> _Rows:
-        documents, claims, components, incidents, reviews = marshal.loads(blob)
-        return cls(
-            {ident: (digest, row) for ident, digest, row in documents},
-            dict(claims),
-            dict(components),
-            {row[0]: row for row in incidents},
-            reviews,
-        )
-
-    def stored(self, run: int, print_: str | None) -> Stored:
-        """The records these rows hold."""
-        documents = {
-            ident: (digest, document_from_row(row)) for ident, (digest, row) in self.documents.items()
-        }
-        claims = {doc_id: tuple(claim_from_row(row) for row in rows) for doc_id, rows in self.claims.items()}
-        # Claims are ordered by document, as extraction produced them.
-        by_doc = {doc_id: claims.get(doc_id, ()) for doc_id in documents}
-        incidents = {ident: incident_from_row(row) for ident, row in self.incidents.items()}
-        return Stored(
-            run, print_, documents, by_doc, self.components, incidents, _reviews_from_rows(self.reviews)
-        )
-
-
-def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
-    """What :func:`_write` changes, as rows, such that :meth:`_Rows.apply` makes of ``before`` the
-    state :func:`_read_rows` then reads. Each record is written as its JSON text reads back."""
-    extract = after.plan.extract
-    claims: dict[str, list[Row]] = {d.id: [] for d in after.documents if d.id in extract}
-    for claim, text in encoded.claims:
-        claims[claim.document_id].append(claim_to_row(claim_from_dict(json.loads(text))))
-    kept = set() if after.rebuild else {i.id for i in after.incidents}
-    built = [
-        incident_to_row(
-            incident_from_dict(json.loads(text), tuple(finding_from_dict(json.loads(f)) for f in findings))
-        )
-        for _, text, findings in encoded.incidents
-    ]
-    return (
-        [
-            (d.id, after.hashes[d.id], document_to_row(document_from_dict(json.loads(text))))
-            for d, text in encoded.documents
-        ],
-        list(claims.items()),
-        list(after.components.items()),
-        [ident for ident in before.incidents if ident not in kept],
-        built,
-        _review_rows(after.reviews),
-    )
-
-
-def _review_rows(reviews: Sequence[ReviewRow]) -> list[Row]:
-    return [(r.id, r.key, r.review.value, r.review.reviewer, r.review.note, r.origin) for r in reviews]
-
-
-def _reviews_from_rows(rows: Sequence[Row]) -> tuple[ReviewRow, ...]:
-    return tuple(
-        ReviewRow(i, key, Review(value, who, note), origin) for i, key, value, who, note, origin in rows
-    )
-
-
-def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored | None:
-    """The state of run ``run`` from the snapshot, or None when there is no good one."""
-    chain = cur.execute("SELECT run, kind, format, checksum, data FROM snapshots ORDER BY run").fetchall()
-    if not chain or [row[0] for row in chain] != list(range(run - len(chain) + 1, run + 1)):
-        return None
-    for n, (_, kind, form, checksum, data) in enumerate(chain):
-        if (kind == "base") != (n == 0) or form != _SNAPSHOT_FORMAT or not isinstance(data, bytes):
-            return None
-        if zlib.crc32(data) != checksum:
-            return None
-    try:
-        rows = _Rows.from_base(chain[0][4])
-        for *_, data in chain[1:]:
-            rows.apply(marshal.loads(data))
-        return rows.stored(run, print_)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, OverflowError):
-        return None  # not a snapshot this verify wrote: the rows are read instead
-
-
-def _read_rows(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored:
-    """The state the tables hold."""
-    documents = {
-        doc_id: (digest, document_from_dict(json.loads(data)))
-        for doc_id, digest, data in cur.execute("SELECT id, hash, data FROM documents ORDER BY seq")
-    }
-    claims: dict[str, list[Claim]] = {}
-    components: dict[str, str] = {}
-    for claim_id, doc_id, component, data in cur.execute(
-        "SELECT id, document_id, component, data FROM claims ORDER BY seq"
-    ):
-        claims.setdefault(doc_id, []).append(claim_from_dict(json.loads(data)))
-        if component is not None:
-            components[claim_id] = component
-    findings: dict[str, list[Finding]] = {}
-    for incident_id, data in cur.execute("SELECT incident_id, data FROM findings ORDER BY pos"):
-        findings.setdefault(incident_id, []).append(finding_from_dict(json.loads(data)))
-    incidents = {
-        incident_id: incident_from_dict(json.loads(data), tuple(findings.get(incident_id, ())))
-        for incident_id, data in cur.execute("SELECT id, data FROM incidents ORDER BY rowid")
-    }
-    reviews = tuple(
-        ReviewRow(ident, key, Review(value, reviewer, note), origin)
-        for ident, key, value, reviewer, note, origin in cur.execute(
-            "SELECT id, key, value, reviewer, note, origin FROM reviews ORDER BY rowid"
-        )
-    )
-    # Claims are ordered by document, as extraction produced them.
-    by_doc = {doc_id: tuple(claims.get(doc_id, ())) for doc_id in documents}
-    return Stored(run, print_, documents, by_doc, components, incidents, reviews)
