@@ -152,7 +152,8 @@ class Site:
     """Digest of every incident page of a split report, rendered now or not; None when the
     report fits one page."""
     parts: Parts | None = None
-    """The main page's incident blocks by digest (``csv`` left empty); None when not split."""
+    """The main page's incident blocks and every incident's ClaimReview items, by digest (the
+    other pieces are added by :mod:`verify.report.assemble`); None when the report is not split."""
     digests: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Incident id -> digest, for every incident of a split report."""
 
@@ -174,8 +175,8 @@ def render_pages(
 
     ``previous`` names the incident pages on disk and their digests; a page whose digest and
     fingerprint match is neither built nor rendered (its file is as a fresh render would
-    write it). ``parts`` holds main-page incident blocks of an earlier write by digest; a block
-    found there is not rendered again. Up to ``page_limit`` incidents the site is
+    write it). ``parts`` holds an earlier write's main-page incident blocks and ClaimReview items
+    by digest; what is found there is not made again. Up to ``page_limit`` incidents the site is
     ``report.html`` alone; past it, also ``incidents/index.html`` and one
     ``incidents/<page>.html`` per incident. With a ``sink``, each incident page is handed to it
     (path, html) as soon as it is rendered instead of being kept in ``Site.pages``, so a report
