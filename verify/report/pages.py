@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -202,23 +202,27 @@ def parse_manifest(data: bytes) -> PageManifest | None:
     )
 
 
-def parts_chunks(parts: Parts) -> list[bytes]:
+def parts_chunks(parts: Parts) -> Iterator[bytes]:
     """The parts file's content, in pieces: a header line, a JSON index of byte ranges, then the
     texts, stored as they are rather than as JSON strings so that reading and writing them costs
     no escaping. The same parts always give the same bytes.
+
+    Each text is encoded twice (once to measure it for the index), so that only one is ever
+    held encoded: a large report's parts run to hundreds of MB.
     """
-    chunks: list[bytes] = []
     offset = 0
     sections: dict[str, dict[str, tuple[int, int]]] = {}
     for kind in PART_KINDS:
         entries = sections[kind] = {}
         for key, text in sorted(getattr(parts, kind).items()):
-            data = text.encode("utf-8", "surrogatepass")
-            entries[key] = (offset, len(data))
-            chunks.append(data)
-            offset += len(data)
+            size = len(text.encode("utf-8", "surrogatepass"))
+            entries[key] = (offset, size)
+            offset += size
     index = json.dumps({"fingerprint": parts.fingerprint, "sections": sections}).encode("utf-8")
-    return [_PARTS_MAGIC + b"%d\n" % len(index) + index, *chunks]
+    yield _PARTS_MAGIC + b"%d\n" % len(index) + index
+    for kind in PART_KINDS:
+        for _, text in sorted(getattr(parts, kind).items()):
+            yield text.encode("utf-8", "surrogatepass")
 
 
 def parse_parts(data: bytes) -> Parts | None:
