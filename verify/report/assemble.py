@@ -8,14 +8,15 @@ otherwise. The assembled files are byte for byte what the plain exports write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from verify.records import Report
 from verify.report.exports import csv_parts, join_jsonld, to_csv, to_jsonld
 from verify.report.pages import Parts
 from verify.report.render import Site
-from verify.report.serialize import claim_json, incident_json, report_json
+from verify.report.serialize import claim_json, incident_json, report_json_chunks
 from verify.review import UnmatchedReview
 
 
@@ -61,16 +62,22 @@ def pieces(report: Report, site: Site, kept: Parts | None) -> Pieces | None:
     return Pieces(lines, records, claim_records, parts)
 
 
-def json_text(report: Report, unmatched: Sequence[UnmatchedReview], made: Pieces | None) -> str:
-    """report.json's text."""
+def json_chunks(report: Report, unmatched: Sequence[UnmatchedReview], made: Pieces | None) -> Iterator[bytes]:
+    """report.json's bytes, record by record (a large report's file is never all in memory)."""
+    given = {} if made is None else {"incidents": made.incidents, "claims": made.claims}
+    for text in report_json_chunks(report, unmatched, **given):
+        yield text.encode("utf-8")
+    yield b"\n"
+
+
+def csv_chunks(report: Report, made: Pieces | None) -> Iterator[bytes]:
+    """report.csv's bytes, incident by incident where the pieces are there."""
     if made is None:
-        return report_json(report, unmatched) + "\n"
-    return report_json(report, unmatched, incidents=made.incidents, claims=made.claims) + "\n"
-
-
-def csv_bytes(report: Report, made: Pieces | None) -> bytes:
-    """report.csv's bytes."""
-    return to_csv(report, made.csv if made is not None else None)
+        yield to_csv(report)
+        return
+    yield to_csv(dataclasses.replace(report, incidents=()))  # the byte-order mark and header
+    for lines in made.csv:
+        yield lines.encode("utf-8")
 
 
 def jsonld_text(report: Report, site: Site, review_author: str) -> str:

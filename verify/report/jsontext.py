@@ -10,7 +10,7 @@ so the result is the same text in every case.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 
 _INDENT = "  "
@@ -36,19 +36,18 @@ def dumps_indented(value: object, level: int = 0) -> str:
 def join_items(items: Sequence[str], level: int = 0) -> str:
     """An array at ``level`` from its items' texts (each ``dumps_indented(item, level + 1)``),
     as ``dumps_indented`` writes the list."""
-    if not items:
-        return "[]"
+    return "".join(array_chunks(items, level))
+
+
+def array_chunks(items: Iterable[str], level: int = 0) -> Iterator[str]:
+    """:func:`join_items`'s text in pieces, one per item, for items given one at a time."""
     outer = "\n" + _INDENT * level
     inner = outer + _INDENT
-    return "[" + inner + ("," + inner).join(items) + outer + "]"
-
-
-def join_fields(fields: Sequence[tuple[str, str]]) -> str:
-    """A top-level object from its keys and their values' texts (each at level 1)."""
-    if not fields:
-        return "{}"
-    inner = "\n" + _INDENT
-    return "{" + inner + ("," + inner).join(encode_basestring(k) + ": " + v for k, v in fields) + "\n}"
+    lead = "[" + inner
+    for item in items:
+        yield lead + item
+        lead = "," + inner
+    yield "[]" if lead.startswith("[") else outer + "]"
 
 
 def _write(value: object, newline: str, out: list[str]) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any
 
 from verify.records import (
@@ -25,7 +26,7 @@ from verify.records import (
     Review,
     TimeRef,
 )
-from verify.report.jsontext import dumps_indented, join_fields, join_items
+from verify.report.jsontext import array_chunks, dumps_indented
 from verify.review import UnmatchedReview
 
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
@@ -161,16 +162,30 @@ def report_json(
     """report.json's text, ``dumps_indented(report_to_dict(report, unmatched))``, built from
     records already encoded where given: ``incidents`` and ``claims`` map ids to a record's text
     as :func:`incident_json` and :func:`claim_json` give it."""
+    return "".join(report_json_chunks(report, unmatched, incidents=incidents, claims=claims))
+
+
+def report_json_chunks(
+    report: Report,
+    unmatched: Sequence[UnmatchedReview] = (),
+    *,
+    incidents: Mapping[str, str] | None = None,
+    claims: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """:func:`report_json`'s text in pieces, record by record, so that a large report's file
+    can be written without ever holding all of it."""
     given_incidents, given_claims = incidents or {}, claims or {}
-    sections: list[tuple[str, list[str]]] = [
-        ("documents", [dumps_indented(_document(d), 2) for d in report.documents]),
-        ("claims", [given_claims.get(c.id) or claim_json(c) for c in report.claims]),
-        ("incidents", [given_incidents.get(i.id) or incident_json(i) for i in report.incidents]),
-        ("unmatched_reviews", [dumps_indented(unmatched_to_dict(u), 2) for u in unmatched]),
+    sections: list[tuple[str, Iterable[str]]] = [
+        ("documents", (dumps_indented(_document(d), 2) for d in report.documents)),
+        ("claims", (given_claims.get(c.id) or claim_json(c) for c in report.claims)),
+        ("incidents", (given_incidents.get(i.id) or incident_json(i) for i in report.incidents)),
+        ("unmatched_reviews", (dumps_indented(unmatched_to_dict(u), 2) for u in unmatched)),
     ]
-    fields = [("schema_version", dumps_indented(report.schema_version))]
-    fields += [(name, join_items(items, 1)) for name, items in sections]
-    return join_fields(fields)
+    yield "{\n  " + encode_basestring("schema_version") + ": " + dumps_indented(report.schema_version)
+    for name, items in sections:
+        yield ",\n  " + encode_basestring(name) + ": "
+        yield from array_chunks(items, 1)
+    yield "\n}"
 
 
 def claim_json(claim: Claim) -> str:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from verify.records import Report
-from verify.report.assemble import csv_bytes, json_text, jsonld_text, pieces
+from verify.report.assemble import csv_chunks, json_chunks, jsonld_text, pieces
 from verify.report.context import PAGES_DIR
 from verify.report.markdown import to_summary_md
 from verify.report.pages import (
@@ -141,10 +141,10 @@ def write_report(
     pages = dict(site.pages)
     html = pages.pop(PAGE_TEMPLATE)
     made = pieces(report, site, kept)
-    contents: dict[str, Callable[[], bytes]] = {
-        "report.json": lambda: json_text(report, unmatched, made).encode("utf-8"),
+    contents: dict[str, Callable[[], bytes | Iterable[bytes]]] = {
+        "report.json": lambda: json_chunks(report, unmatched, made),
         "report.html": lambda: html.encode("utf-8"),
-        "report.csv": lambda: csv_bytes(report, made),
+        "report.csv": lambda: csv_chunks(report, made),
         "claimreview.jsonld": lambda: jsonld_text(report, site, review_author).encode("utf-8"),
         "summary.md": lambda: to_summary_md(report, unmatched).encode("utf-8"),
     }
