@@ -194,18 +194,25 @@ def test_model_round_trip_and_errors(tmp_path: Path) -> None:
     assert load_model(tmp_path / "m.joblib").embedder == "other"
 
 
-def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
-    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
-
-    knowledge = Knowledge.load(Settings())
+def _two_groups(evidence_count: int) -> tuple[list[Claim], list[Claim]]:
+    """Two incidents of a party claim and an independent report each: counts 5 vs 1, then 2 vs
+    ``evidence_count``."""
     first = [
         _claim("x", Facets(count=5)),
         replace(_claim("y", Facets(count=1), party=False), document_id="d2"),
     ]
     second = [
         replace(_claim("p", Facets(count=2)), id="c2", document_id="d3"),
-        replace(_claim("q", Facets(count=2), party=False), id="e2", document_id="d4"),
+        replace(_claim("q", Facets(count=evidence_count), party=False), id="e2", document_id="d4"),
     ]
+    return first, second
+
+
+def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
+    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
+
+    knowledge = Knowledge.load(Settings())
+    first, second = _two_groups(evidence_count=2)
     calls: list[int] = []
 
     def scorer(pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
@@ -227,14 +234,7 @@ def test_pairs_judged_before_keep_their_confidence_and_are_not_scored_again() ->
     from verify.pipeline import Knowledge, Settings, build_incidents, matchers
 
     knowledge = Knowledge.load(Settings())
-    first = [
-        _claim("x", Facets(count=5)),
-        replace(_claim("y", Facets(count=1), party=False), document_id="d2"),
-    ]
-    second = [
-        replace(_claim("p", Facets(count=2)), id="c2", document_id="d3"),
-        replace(_claim("q", Facets(count=3), party=False), id="e2", document_id="d4"),
-    ]
+    first, second = _two_groups(evidence_count=3)
     calls: list[list[str]] = []
 
     def scorer(pairs: Sequence[ScoredPair]) -> list[dict[Relation, float]]:
