@@ -7,8 +7,12 @@ claimreview.jsonld and summary.md.
     display.py    pure display helpers: cleaning, text direction, quotes in context, safe links
     views.py      the documented, frozen template context records
     ranking.py    reviewed vs machine decisions; incidents ordered by what is at stake
+    lookup.py     a report indexed for its views; text and facet value views
+    incident_views.py  incident, claim and finding views
+    summary.py    summary counts, filter options, unmatched reviews
     context.py    Report -> ReportContext
-    render.py     jinja2 environment (user templates first) -> HTML; a large report as pages
+    templating.py jinja2 environment (user templates first) -> one HTML page
+    render.py     a large report as pages, re-rendering only what changed
     pages.py      content addresses of incident pages (incidents/manifest.json)
     jsontext.py   indented JSON text, as json.dumps writes it, faster
     exports.py    CSV and schema.org ClaimReview
