@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold
 
-from verify.classify import JudgeModel, judge_classifier, load_model
+from verify.classify import JudgeModel, fit_judge, load_model
 from verify.embed import CachedEmbedder, load_embedder
 from verify.pairs import PairJudge, Prepared
 from verify.places import Gazetteer
@@ -125,11 +125,7 @@ def _verdicts(
     judge: PairJudge, prepared: Prepared, model: JudgeModel, rows: Sequence[int]
 ) -> list[tuple[str, float]]:
     judge.model = model
-    subset = Prepared(
-        tuple(prepared.pairs[i] for i in rows),
-        tuple(prepared.rationales[i] for i in rows),
-        prepared.X[list(rows)],
-    )
+    subset = prepared.take(list(rows))
     return [(str(v.relation), v.confidence) for v in judge.verdicts(subset)]
 
 
@@ -141,8 +137,11 @@ def cross_validate(judge: PairJudge, data: Dataset, prepared: Prepared) -> list[
     splitter = GroupKFold(n_splits=min(5, len(set(data.groups))))
     for train, test in splitter.split(prepared.X, y, groups):
         assert not set(groups[train]) & set(groups[test])
-        estimator = judge_classifier(0).fit(prepared.X[train], y[train])
-        model = JudgeModel(estimator, judge.embedder.name)
+        assert prepared.align is not None
+        estimator, aligner = fit_judge(
+            prepared.X[train], prepared.align.take(train), y[train], groups[train], random_state=0
+        )
+        model = JudgeModel(estimator, judge.embedder.name, aligner=aligner)
         for i, verdict in zip(test, _verdicts(judge, prepared, model, test), strict=True):
             out[i] = verdict
     return out

@@ -25,13 +25,13 @@ def test_the_same_files_give_the_same_model(judge: PairJudge, tmp_path: Path) ->
     data = [own_pairs()]
     first = train_model(judge, data)
     second = train_model(judge, data)
-    X = judge.prepare(["Two rockets hit the depot"], ["The monitor said one rocket fell near the depot"]).X
-    assert np.array_equal(first.estimator.predict_proba(X), second.estimator.predict_proba(X))
+    pair = judge.prepare(["Two rockets hit the depot"], ["The monitor said one rocket fell near the depot"])
+    assert first.aligner is not None and second.aligner is not None
+    assert np.array_equal(first.aligner.proba(pair.align), second.aligner.proba(pair.align))
+    assert first.proba(pair.X, pair.align) == second.proba(pair.X, pair.align)
     assert first.trained_on == ("train_pairs.csv",) and first.embedder == judge.embedder.name
     save_model(first, tmp_path / "m.joblib")
-    assert np.array_equal(
-        load_model(tmp_path / "m.joblib").estimator.predict_proba(X), first.estimator.predict_proba(X)
-    )
+    assert load_model(tmp_path / "m.joblib").proba(pair.X, pair.align) == first.proba(pair.X, pair.align)
 
 
 def test_labelled_csv_errors_name_the_file_and_line(tmp_path: Path) -> None:

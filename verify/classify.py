@@ -12,7 +12,7 @@ claim and which evidence words hedge or refute.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,6 +31,7 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from verify.align import AlignData, AlignNet, fit_align, out_of_fold
 from verify.errors import ModelError
 from verify.features import FEATURE_VERSION, LEXICAL_DIM, Matrix
 from verify.findings import group_probability
@@ -140,11 +141,58 @@ class JudgeModel:
     """Name of the embedder whose vectors the interaction features were computed from."""
     feature_version: int = FEATURE_VERSION
     trained_on: tuple[str, ...] = ()
+    aligner: AlignNet | None = None
+    """The word-alignment network whose probabilities the trees read (:func:`fit_judge`)."""
 
-    def proba(self, X: Matrix) -> list[dict[Relation, float]]:
-        """Per row, the probability of each relation the model knows."""
+    def proba(self, X: Matrix, align: AlignData | None = None) -> list[dict[Relation, float]]:
+        """Per row, the probability of each relation the model knows.
+
+        ``align`` (the same pairs as the network reads them) is needed when the model has an
+        aligner; its probabilities join ``X`` before the trees see it.
+        """
+        if self.aligner is not None:
+            if align is None:
+                raise ValueError("this judge model reads word alignments: pass the pairs' AlignData")
+            X = with_alignment(X, self.aligner.proba(align))
         classes = [Relation(str(c)) for c in self.estimator.classes_]
         return [dict(zip(classes, map(float, row), strict=True)) for row in self.estimator.predict_proba(X)]
+
+
+def with_alignment(X: Matrix, aligned: Matrix) -> Matrix:
+    """``X`` with the alignment network's probabilities inserted before the lexical block."""
+    return np.hstack([X[:, :-LEXICAL_DIM], aligned, X[:, -LEXICAL_DIM:]])
+
+
+def fit_judge(
+    X: Matrix,
+    align: AlignData,
+    y: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[DiscrepancyClassifier, AlignNet]:
+    """Fit the alignment network and the trees stacked on it.
+
+    The trees are fitted on the network's out-of-fold probabilities (folds grouped by
+    ``groups``, so rewrites of one claim never train the network that scores them), and the
+    network kept for prediction is fitted on every pair.
+    """
+    labels = np.asarray(y).astype(str)
+    classes = sorted(set(labels))
+    oof = out_of_fold(
+        align,
+        list(labels),
+        list(np.asarray(groups).astype(str)),
+        classes=classes,
+        seed=random_state,
+        progress=progress,
+    )
+    aligner = fit_align(align, list(labels), seed=random_state)
+    if progress:
+        progress("alignment network fitted; fitting the trees")
+    estimator = judge_classifier(random_state).fit(with_alignment(X, oof), labels)
+    return estimator, aligner
 
 
 DEFAULT_MODEL_PATH = "data/judge_model.joblib"

