@@ -7,8 +7,10 @@ Run from the repository root::
 ANS train plus our own pairs, 5-fold ``GroupKFold`` by ``s1`` (the rewrites of one headline
 stay in one fold), and Emergent train, 5-fold grouped by claim. Each variant is fitted on four
 folds and predicts the fifth; printed are macro-F1 and accuracy of the classifier's own
-predictions (no rule override), for the shipped classifier and for the same trees without the
-stacked lexical regression (its hashed columns dropped).
+predictions (no rule override), for the shipped classifier (its alignment network fitted inside
+each training split, with its own inner folds: :func:`verify.classify.fit_judge`), for the trees
+without the alignment network, and for the trees without the stacked lexical regression either
+(its hashed columns dropped).
 """
 
 from __future__ import annotations
@@ -23,31 +25,48 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from bench.eval import TO_RELATION, load_emergent
-from verify.classify import DiscrepancyClassifier, judge_classifier
+from verify.align import AlignData
+from verify.classify import DiscrepancyClassifier, fit_judge, judge_classifier, with_alignment
 from verify.embed import CachedEmbedder, load_embedder
 from verify.features import LEXICAL_DIM, Matrix
-from verify.pairs import PairJudge
+from verify.pairs import PairJudge, Prepared
 from verify.places import Gazetteer
 from verify.sources import SourceRegistry
 from verify.train import ANS_LABELS, own_pairs, read_labelled
 
-Variant = Callable[[], DiscrepancyClassifier]
+Fitted = Callable[[Matrix, AlignData], np.ndarray]
+"""Predicts the labels of test rows (their feature matrix and word alignments)."""
+Variant = Callable[[Matrix, AlignData, np.ndarray, np.ndarray], Fitted]
+"""Fits on training rows (features, alignments, labels, groups)."""
 
 
 def _dense_only(X: Matrix) -> Matrix:
     return X[:, :-LEXICAL_DIM]
 
 
-VARIANTS: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]] = {
-    "shipped (trees + stacked lexical regression)": (judge_classifier, lambda X: X),
-    "trees only, no lexical columns": (DiscrepancyClassifier, _dense_only),
+def _trees(make: Callable[[], DiscrepancyClassifier], columns: Callable[[Matrix], Matrix]) -> Variant:
+    def fit(X: Matrix, align: AlignData, y: np.ndarray, groups: np.ndarray) -> Fitted:
+        model = make().fit(columns(X), y)
+        return lambda X_, align_: np.asarray(model.predict(columns(X_)))
+
+    return fit
+
+
+def _aligned(X: Matrix, align: AlignData, y: np.ndarray, groups: np.ndarray) -> Fitted:
+    estimator, aligner = fit_judge(X, align, y, groups)
+    return lambda X_, align_: np.asarray(estimator.predict(with_alignment(X_, aligner.proba(align_))))
+
+
+VARIANTS: dict[str, Variant] = {
+    "shipped (trees + stacked lexical regression + alignment network)": _aligned,
+    "trees + stacked lexical regression, no alignment network": _trees(judge_classifier, lambda X: X),
+    "trees only, no lexical columns": _trees(DiscrepancyClassifier, _dense_only),
 }
-GRID: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]] = {
-    "shipped, 300 iterations at 0.05": (
-        lambda: DiscrepancyClassifier(max_iter=300, learning_rate=0.05, lexical=LEXICAL_DIM),
-        lambda X: X,
+GRID: dict[str, Variant] = {
+    "no alignment network, 300 iterations at 0.05": _trees(
+        lambda: DiscrepancyClassifier(max_iter=300, learning_rate=0.05, lexical=LEXICAL_DIM), lambda X: X
     ),
-    "shipped, 15 leaves, l2 1.0": (
+    "no alignment network, 15 leaves, l2 1.0": _trees(
         lambda: DiscrepancyClassifier(max_leaf_nodes=15, l2_regularization=1.0, lexical=LEXICAL_DIM),
         lambda X: X,
     ),
@@ -55,18 +74,16 @@ GRID: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]] = {
 
 
 def cross_validate(
-    name: str,
-    X: Matrix,
-    y: np.ndarray,
-    groups: np.ndarray,
-    variants: dict[str, tuple[Variant, Callable[[Matrix], Matrix]]],
+    name: str, prepared: Prepared, y: np.ndarray, groups: np.ndarray, variants: dict[str, Variant]
 ) -> None:
     """Print out-of-fold macro-F1 and accuracy of every variant."""
-    for label, (make, columns) in variants.items():
+    assert prepared.align is not None
+    X, align = prepared.X, prepared.align
+    for label, fit in variants.items():
         predicted = np.empty(len(y), dtype=object)
         for train, test in GroupKFold(n_splits=5).split(X, y, groups):
-            model = make().fit(columns(X[train]), y[train])
-            predicted[test] = model.predict(columns(X[test]))
+            predict = fit(X[train], align.take(train), y[train], groups[train])
+            predicted[test] = predict(X[test], align.take(test))
         macro = 100 * f1_score(y, predicted.astype(str), average="macro")
         accuracy = 100 * accuracy_score(y, predicted.astype(str))
         print(f"| {name} | {label} | {macro:.1f} | {accuracy:.1f} |", flush=True)
@@ -88,12 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     own = own_pairs()
     claims, evidences = [*ans.claims, *own.claims], [*ans.evidences, *own.evidences]
     print("| data | classifier | macro-F1 | accuracy |\n|---|---|---|---|")
-    X = judge.prepare(claims, evidences).X
-    cross_validate("ANS train + ours", X, np.array([*ans.labels, *own.labels]), np.array(claims), variants)
+    prepared = judge.prepare(claims, evidences)
+    y = np.array([*ans.labels, *own.labels])
+    cross_validate("ANS train + ours", prepared, y, np.array(claims), variants)
     emergent = load_emergent(args.data)
-    X = judge.prepare(emergent.claims, emergent.evidences).X
+    prepared = judge.prepare(emergent.claims, emergent.evidences)
     y = np.array([TO_RELATION["emergent"][label] for label in emergent.labels])
-    cross_validate("Emergent train", X, y, np.array(emergent.groups), variants)
+    cross_validate("Emergent train", prepared, y, np.array(emergent.groups), variants)
     return 0
 
 

@@ -44,3 +44,14 @@ def test_labelled_csv_errors_name_the_file_and_line(tmp_path: Path) -> None:
         read_labelled(path, "s1", "s2", "label")
     with pytest.raises(InputError, match="no such file"):
         read_labelled(tmp_path / "missing.csv", "s1", "s2", "stance")
+
+
+def test_our_held_out_incident_pairs_are_not_trained_on() -> None:
+    from bench.eval import INCIDENT_PAIRS, MAPS, load_incident
+
+    held = load_incident(INCIDENT_PAIRS.parent)
+    trained = own_pairs()
+    assert len(held.labels) >= 30 and set(held.labels) == set(MAPS["incident"].values())
+    texts = set(trained.claims) | set(trained.evidences)
+    assert not texts & (set(held.claims) | set(held.evidences))
+    assert set(trained.labels) <= set(MAPS["incident"].values())
