@@ -44,7 +44,7 @@ def test_inputs_are_padded_flagged_and_cut() -> None:
     long = " ".join(f"w{i}" for i in range(MAX_WORDS + 10))
     data = align_data(["Rockets did not hit 2 sites", long, ""], ["Rockets hit two sites", "w1", "x"], EMBED)
     assert data.a_ids.shape == (3, MAX_WORDS) and data.spelling.shape == (3, MAX_WORDS, MAX_WORDS)
-    assert list(data.a_len) == [6, MAX_WORDS, 1] and words("") == ["."]
+    assert list(data.a_len) == [6, MAX_WORDS, 1] and words("") == (".",)
     flags = dict(zip(words("Rockets did not hit 2 sites"), data.a_flags[0, :6].tolist(), strict=True))
     assert flags["rockets"][0] == 1.0 and flags["not"][0] == 0.0  # "rockets" is in the other text
     assert flags["not"][2] == 1.0 and flags["2"][3] == 1.0  # negation cue, digit

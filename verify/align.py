@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,10 @@ FOLDS = 5
 _EMPTY = "."
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def words(text: str) -> tuple[str, ...]:
     """The matching-key words the network reads (at most ``MAX_WORDS``; never none)."""
-    return normalize_key(text).split()[:MAX_WORDS] or [_EMPTY]
+    return tuple(normalize_key(text).split()[:MAX_WORDS]) or (_EMPTY,)
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,15 @@ class AlignData:
         )
 
 
-def _flags(side: list[str], other: list[str], similarity: npt.NDArray[np.floating]) -> list[list[float]]:
+@lru_cache(maxsize=1 << 16)
+def _word_flags(word: str) -> tuple[float, float]:
+    return float(is_negation(word)), float(any(c.isdigit() for c in word))
+
+
+def _flags(side: Sequence[str], other: Sequence[str], best: npt.NDArray[np.floating]) -> list[list[float]]:
+    """Per word of ``side``: in ``other`` as is, ``best`` spelling similarity, negation, digit."""
     present = set(other)
-    return [
-        [
-            float(w in present),
-            float(similarity[i].max()) if similarity.shape[1] else 0.0,
-            float(is_negation(w)),
-            float(any(c.isdigit() for c in w)),
-        ]
-        for i, w in enumerate(side)
-    ]
+    return [[float(w in present), b, *_word_flags(w)] for w, b in zip(side, best.tolist(), strict=True)]
 
 
 def align_data(claims: Sequence[str], evidences: Sequence[str], encode: Vectors) -> AlignData:
@@ -110,8 +110,8 @@ def align_data(claims: Sequence[str], evidences: Sequence[str], encode: Vectors)
         sim = process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
         a_ids[i, : len(a)] = [vocabulary.setdefault(w, len(vocabulary)) for w in a]
         b_ids[i, : len(b)] = [vocabulary.setdefault(w, len(vocabulary)) for w in b]
-        a_flags[i, : len(a)] = _flags(a, b, sim)
-        b_flags[i, : len(b)] = _flags(b, a, sim.T)
+        a_flags[i, : len(a)] = _flags(a, b, sim.max(axis=1))
+        b_flags[i, : len(b)] = _flags(b, a, sim.max(axis=0))
         a_len[i], b_len[i] = len(a), len(b)
         spelling[i, : len(a), : len(b)] = sim
     vectors = encode(list(vocabulary)) if vocabulary else np.zeros((0, 1), dtype=np.float32)
