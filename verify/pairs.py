@@ -10,11 +10,9 @@ judged and found unrelated rather than skipped). The rules and the classifier se
 
 from __future__ import annotations
 
-import csv
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -23,26 +21,21 @@ from verify.align import AlignData, align_data, concat
 from verify.classify import JudgeModel, combine
 from verify.delta import words_to_embed
 from verify.embed.base import Embedder
-from verify.errors import InputError
 from verify.features import Matrix, PairInput, PairVectors, featurize
 from verify.findings import ScoredPair
 from verify.judge import decide, pair_features
 from verify.places import Gazetteer
+from verify.rationale import PREFILTER, candidate_sentences, select_rationale
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Relation, SourceType
 from verify.sources import SourceRegistry, entity_similarity
-from verify.text.arabic import has_arabic, normalize_key
-from verify.text.split import split_sentences
+from verify.text.arabic import has_arabic
 
 Progress = Callable[[str], None]
 FacetFn = Callable[[str, str], Facets]
 
-PREFILTER = 12
-_LEXICAL_WEIGHT = 0.3
-_ENTITY_WEIGHT = 0.1
 _CHUNK = 200
 _SCORE_CHUNK = 4096
 _MEMO_MAX = 100_000
-OUTPUT_COLUMNS = ("relation", "confidence", "rationale", "facets")
 
 
 @dataclass(frozen=True)
@@ -85,44 +78,6 @@ def facet_function(registry: SourceRegistry, places: Gazetteer) -> FacetFn:
         return extract_facets(text, lang=lang, published=None, registry=registry, places=places)
 
     return run
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in normalize_key(text).split() if len(w) > 1)
-
-
-def _overlap(claim: frozenset[str], sentence: frozenset[str]) -> float:
-    return len(claim & sentence) / len(claim) if claim else 0.0
-
-
-def candidate_sentences(claim: str, evidence: str, keep: int = PREFILTER) -> list[str]:
-    """The evidence's sentences, or the ``keep`` sharing most words with the claim, in text order."""
-    sentences = [s.text.strip() for s in split_sentences(evidence) if s.text.strip()]
-    if len(sentences) <= keep:
-        return sentences or [evidence.strip()]
-    words = _words(claim)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-_overlap(words, _words(sentences[i])), i))
-    return [sentences[i] for i in sorted(ranked[:keep])]
-
-
-def select_rationale(
-    claim: str,
-    sentences: Sequence[str],
-    cosines: Sequence[float],
-    entities: Callable[[str], frozenset[str]],
-    *,
-    top_k: int = 3,
-    threshold: float = 0.35,
-) -> tuple[tuple[str, ...], float]:
-    """The rationale sentences (text order) and the best score among them."""
-    words, named = _words(claim), entities(claim)
-    scores = [
-        cos + _LEXICAL_WEIGHT * _overlap(words, _words(s)) + _ENTITY_WEIGHT * bool(named & entities(s))
-        for s, cos in zip(sentences, cosines, strict=True)
-    ]
-    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    chosen = [i for i in order[:top_k] if scores[i] >= threshold] or order[:1]
-    return tuple(sentences[i] for i in sorted(chosen)), float(scores[order[0]])
 
 
 def _claim(i: int, text: str, role: str, facets: Facets) -> Claim:
@@ -311,69 +266,19 @@ class PairJudge:
         return self.verdicts(self.prepare(claims, evidences, progress))
 
 
-def read_pairs(path: Path, claim: str, evidence: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and rows of a CSV; unknown columns and empty cells are InputErrors."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            if not header:
-                raise InputError(str(path), "empty file: expected a header row")
-            for column in (claim, evidence):
-                if column not in header:
-                    found = ", ".join(repr(h) for h in header)
-                    raise InputError(str(path), f"no column {column!r}; columns found: {found}", 1)
-            rows = []
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    raise InputError(str(path), f"expected {len(header)} fields", reader.line_num)
-                for column in (claim, evidence):
-                    if not row[column].strip():
-                        raise InputError(str(path), f"empty {column!r} cell", reader.line_num)
-                rows.append(row)
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except csv.Error as exc:
-        raise InputError(str(path), f"malformed CSV ({exc})") from None
-    return header, rows
+# The spreadsheet side of pair mode lives in verify.pairfile; its names stay importable here.
+from verify.pairfile import OUTPUT_COLUMNS, output_rows, read_pairs, write_csv  # noqa: E402
 
-
-def _facet_names(diffs: Sequence[FacetDiff]) -> str:
-    return ";".join(dict.fromkeys(d.name for d in diffs))
-
-
-def output_rows(
-    header: Sequence[str], rows: Sequence[dict[str, str]], verdicts: Sequence[PairVerdict]
-) -> tuple[list[str], list[dict[str, str]]]:
-    """The input rows with ``relation``, ``confidence``, ``rationale`` and ``facets`` added."""
-    columns = [h for h in header if h not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
-    out = []
-    for row, v in zip(rows, verdicts, strict=True):
-        added = {
-            "relation": str(v.relation),
-            "confidence": f"{v.confidence:.3f}",
-            "rationale": " | ".join(v.rationale),
-            "facets": _facet_names(v.facets),
-        }
-        out.append({**{h: row[h] for h in header}, **added})
-    return columns, out
-
-
-def write_csv(path: Path | None, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
-    """Write rows to ``path`` atomically (a temp file then a rename), or to stdout for ``None``."""
-    import sys
-
-    if path is None:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(path)
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "PREFILTER",
+    "PairJudge",
+    "PairVerdict",
+    "Prepared",
+    "candidate_sentences",
+    "facet_function",
+    "output_rows",
+    "read_pairs",
+    "select_rationale",
+    "write_csv",
+]
