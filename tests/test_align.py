@@ -94,3 +94,20 @@ def test_a_model_with_an_aligner_needs_the_alignments() -> None:
     assert len(model.proba(X[:3], data.take([0, 1, 2]))) == 3
     with pytest.raises(ValueError, match="AlignData"):
         model.proba(X[:3])
+
+
+def test_negligible_weights_are_zeroed_without_changing_predictions() -> None:
+    from verify.align import AlignNet, _flush_subnormal
+
+    claims, evidences, labels = _toy()
+    data = align_data(claims, evidences, EMBED)
+    net = fit_align(data, labels, epochs=2)
+    assert all(not ((v != 0) & (np.abs(v) < 1e-12)).any() for v in net.weights.values())
+    zeroed = {k: v.copy() for k, v in net.weights.items()}
+    zeroed["g_w"][0, :5] = 0.0
+    zeroed["f_w"][1, :5] = 0.0
+    noisy = {k: v.copy() for k, v in zeroed.items()}
+    noisy["g_w"][0, :5] = np.float32(1e-39)  # subnormal
+    noisy["f_w"][1, :5] = np.float32(3e-20)
+    assert not _flush_subnormal(noisy["g_w"])[0, :5].any() and not _flush_subnormal(noisy["f_w"])[1, :5].any()
+    assert np.array_equal(AlignNet(net.classes, noisy).proba(data), AlignNet(net.classes, zeroed).proba(data))
