@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verify.align import MAX_WORDS, align_data, concat, fit_align, out_of_fold, words
+from verify.align import MAX_WORDS, align_data, concat, words
+from verify.alignfit import fit_align, out_of_fold
 from verify.classify import JudgeModel, judge_classifier
 from verify.embed import HashingEmbedder
 from verify.features import LEXICAL_DIM
@@ -97,7 +98,7 @@ def test_a_model_with_an_aligner_needs_the_alignments() -> None:
 
 
 def test_negligible_weights_are_zeroed_without_changing_predictions() -> None:
-    from verify.align import AlignNet, _flush_subnormal
+    from verify.align import AlignNet, flush_negligible
 
     claims, evidences, labels = _toy()
     data = align_data(claims, evidences, EMBED)
@@ -109,5 +110,5 @@ def test_negligible_weights_are_zeroed_without_changing_predictions() -> None:
     noisy = {k: v.copy() for k, v in zeroed.items()}
     noisy["g_w"][0, :5] = np.float32(1e-39)  # subnormal
     noisy["f_w"][1, :5] = np.float32(3e-20)
-    assert not _flush_subnormal(noisy["g_w"])[0, :5].any() and not _flush_subnormal(noisy["f_w"])[1, :5].any()
+    assert not flush_negligible(noisy["g_w"])[0, :5].any() and not flush_negligible(noisy["f_w"])[1, :5].any()
     assert np.array_equal(AlignNet(net.classes, noisy).proba(data), AlignNet(net.classes, zeroed).proba(data))

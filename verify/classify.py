@@ -31,7 +31,8 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from verify.align import AlignData, AlignNet, fit_align, out_of_fold
+from verify.align import AlignData, AlignNet
+from verify.alignfit import fit_align, out_of_fold
 from verify.errors import ModelError
 from verify.features import FEATURE_VERSION, LEXICAL_DIM, Matrix
 from verify.findings import group_probability
