@@ -65,6 +65,12 @@ class AlignData:
     def __len__(self) -> int:
         return len(self.a_len)
 
+    def masks(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Which word slots are real, per side, over the longest side of the batch (no wider)."""
+        a = np.arange(int(self.a_len.max()))[None, :] < self.a_len[:, None]
+        b = np.arange(int(self.b_len.max()))[None, :] < self.b_len[:, None]
+        return a, b
+
     def take(self, rows: Sequence[int] | npt.NDArray[np.int64]) -> AlignData:
         """The pairs at ``rows`` (sharing the word vectors)."""
         r = np.asarray(rows, dtype=np.int64)
@@ -147,9 +153,8 @@ class AlignNet:
 def _forward(w: Weights, d: AlignData, projected: npt.NDArray[np.float32]) -> Matrix:
     flags_w = w["f_w"][d.vectors.shape[1] :]
     scale = np.float32(1.0 / np.sqrt(projected.shape[1]))
-    la, lb = int(d.a_len.max()), int(d.b_len.max())
-    ma = np.arange(la)[None, :] < d.a_len[:, None]
-    mb = np.arange(lb)[None, :] < d.b_len[:, None]
+    ma, mb = d.masks()
+    la, lb = ma.shape[1], mb.shape[1]
     a = _relu(projected[d.a_ids[:, :la]] + _dot(d.a_flags[:, :la], flags_w) + w["f_b"])
     b = _relu(projected[d.b_ids[:, :lb]] + _dot(d.b_flags[:, :lb], flags_w) + w["f_b"])
     e = (a @ b.transpose(0, 2, 1)) * scale + w["spelling"] * d.spelling[:, :la, :lb]

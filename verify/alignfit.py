@@ -81,14 +81,15 @@ def _train(
             return self.o(self.drop(torch.relu(self.h(pooled))))
 
     def tensors(d: AlignData) -> tuple[Any, ...]:
-        la, lb = int(d.a_len.max()), int(d.b_len.max())
+        ma, mb = d.masks()
+        la, lb = ma.shape[1], mb.shape[1]
         return (
             torch.from_numpy(d.a_ids[:, :la]),
             torch.from_numpy(d.a_flags[:, :la]),
-            torch.from_numpy(np.arange(la)[None, :] < d.a_len[:, None]),
+            torch.from_numpy(ma),
             torch.from_numpy(d.b_ids[:, :lb]),
             torch.from_numpy(d.b_flags[:, :lb]),
-            torch.from_numpy(np.arange(lb)[None, :] < d.b_len[:, None]),
+            torch.from_numpy(mb),
             torch.from_numpy(np.ascontiguousarray(d.spelling[:, :la, :lb])),
         )
 

@@ -224,15 +224,15 @@ class PairJudge:
         out: list[dict[Relation, float]] = []
         for start in range(0, len(pairs), _SCORE_CHUNK):
             chunk = pairs[start : start + _SCORE_CHUNK]
-            claim_vecs = self.encode([c.text for c, _, _ in chunk])
-            evidence_vecs = self.encode([e.text for _, e, _ in chunk])
+            claim_texts, evidence_texts = [c.text for c, _, _ in chunk], [e.text for _, e, _ in chunk]
+            claim_vecs = self.encode(claim_texts)
+            evidence_vecs = self.encode(evidence_texts)
             cosines = np.einsum("ij,ij->i", claim_vecs, evidence_vecs)
             inputs = []
             for (c, e, rules), cosine in zip(chunk, cosines, strict=True):
                 _, score = select_rationale(c.text, [e.text], [float(cosine)], self.entities)
                 inputs.append(PairInput(c, e, rules, score, 1))
-            texts = [c.text for c, _, _ in chunk], [e.text for _, e, _ in chunk]
-            align = self.alignment(*texts) if self.model.aligner is not None else None
+            align = self.alignment(claim_texts, evidence_texts) if self.model.aligner is not None else None
             out.extend(self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs), align))
         return out
 
