@@ -98,6 +98,17 @@ def test_arabic_antonyms_and_negation_are_cues() -> None:
     assert denied["denial_evidence"] == 1 and denied["denial_mismatch"] == 1
 
 
+def test_hedges_and_questions_are_cues_on_either_side() -> None:
+    asked = _features("Drones struck the depot at dawn", "Did drones strike the depot at dawn?")
+    assert asked["question_evidence"] == 1 and asked["question_claim"] == 0
+    asked_ar = _features("هل قصفت الطائرات المسيرة المستودع؟", "قصفت طائرات مسيرة المستودع فجرا")
+    assert asked_ar["question_claim"] == 1 and asked_ar["question_evidence"] == 0
+    hedged = _features("Militants apparently seized the bridge", "The militants seized the bridge")
+    assert hedged["hedge_claim"] == 1 and hedged["hedge_evidence"] == 0
+    hedged_ar = _features("سيطر المسلحون على الجسر", "يبدو أن المسلحين سيطروا على الجسر")
+    assert hedged_ar["hedge_evidence"] == 1 and hedged_ar["hedge_claim"] == 0
+
+
 def test_numbers_and_facet_conflicts_are_features() -> None:
     f = _features(
         "Five soldiers were killed",

@@ -6,7 +6,8 @@ projection (so the model file stays small and no fitting is needed for the reduc
 
 - embedding cosine; rapidfuzz ratios and token overlap on normalised text;
 - numbers on each side and whether they differ;
-- negation, denial and hedge cues per side (verify/data/cues.json), and antonym pairs across;
+- negation, denial and hedge cues per side (verify/data/cues.json), a question mark on either
+  side, and antonym pairs across;
 - facet conflicts from the rule judge (count, casualties, outcome, weapon, target, time, place,
   attacker), its directions and its rule verdict;
 - entity agreement: registry sources and gazetteer places named on both sides or one only;
@@ -46,11 +47,12 @@ EntityFinder = Callable[[str], frozenset[str]]
 
 INTERACTION_DIM = 128
 LEXICAL_DIM = 2048
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_QUESTION = re.compile(r"[?\u061f]")  # a text that asks ("?", Arabic "؟") reports no fact
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine",
@@ -73,7 +75,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "denial_claim",
     "denial_evidence",
     "denial_mismatch",
+    "hedge_claim",
     "hedge_evidence",
+    "question_claim",
+    "question_evidence",
     "antonyms",
     *(f"facet_{name}" for name in _FACETS),
     "comparable",
@@ -175,6 +180,7 @@ def _text_features(claim: str, evidence: str) -> list[float]:
     na, nb = set(_NUMBER.findall(ka)), set(_NUMBER.findall(kb))
     neg = [float(_count(t, k, _cue_set("negation"))) for t, k in ((ta, ka), (tb, kb))]
     den = [float(_count(t, k, _cue_set("denial"))) for t, k in ((ta, ka), (tb, kb))]
+    hedge = [float(_count(t, k, _cue_set("hedge"))) for t, k in ((ta, ka), (tb, kb))]
     return [
         fuzz.ratio(ka, kb) / 100.0,
         fuzz.token_set_ratio(ka, kb) / 100.0,
@@ -195,7 +201,9 @@ def _text_features(claim: str, evidence: str) -> list[float]:
         den[0],
         den[1],
         float((den[0] > 0) != (den[1] > 0)),
-        float(_count(tb, kb, _cue_set("hedge"))),
+        *hedge,
+        float(_QUESTION.search(claim) is not None),
+        float(_QUESTION.search(evidence) is not None),
         float(_antonym_hits(_forms(ta), _forms(tb))),
     ]
 
@@ -329,7 +337,7 @@ def lexical_tokens(claim: str, evidence: str) -> list[str]:
     only_a, only_b, _, _ = changed_sets(claim, evidence)
     tokens = [f"c:{w}" for w in only_a] + [f"e:{w}" for w in only_b]
     tokens += [f"w:{w}" for w in normalize_key(evidence).split()]
-    if "?" in evidence or "؟" in evidence:
+    if _QUESTION.search(evidence):
         tokens.append("?")
     return tokens
 
