@@ -24,7 +24,7 @@ import csv
 import itertools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,14 +152,21 @@ def _verdicts(
     return [(str(v.relation), v.confidence) for v in judge.verdicts(subset)]
 
 
-def cross_validate(judge: PairJudge, data: Dataset, prepared: Prepared) -> list[tuple[str, float]]:
+def cross_validate(
+    judge: PairJudge,
+    data: Dataset,
+    prepared: Prepared,
+    progress: Callable[[str], None] | None = None,
+) -> list[tuple[str, float]]:
     """Out-of-fold verdicts: each group of claims judged by a model fitted on the other groups."""
     y = np.array([TO_RELATION[data.name][label] for label in data.labels])
     groups = np.array(data.groups)
     out: list[tuple[str, float]] = [("", 0.0)] * len(y)
     splitter = GroupKFold(n_splits=min(5, len(set(data.groups))))
-    for train, test in splitter.split(prepared.X, y, groups):
+    for k, (train, test) in enumerate(splitter.split(prepared.X, y, groups), 1):
         assert not set(groups[train]) & set(groups[test])
+        if progress:
+            progress(f"cross-validation: fitting fold {k}/{splitter.n_splits}")
         assert prepared.align is not None
         estimator, aligner = fit_judge(
             prepared.X[train], prepared.align.take(train), y[train], groups[train], random_state=0
@@ -222,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             title = "ANS dev" if name == "ans" else "Our incident pairs (held out)"
             report(f"{title} (shipped model)", data, _verdicts(judge, prepared, shipped, everything))
             continue
-        report(f"{name} (cross-validated by claim)", data, cross_validate(judge, data, prepared))
+        report(f"{name} (cross-validated by claim)", data, cross_validate(judge, data, prepared, progress))
         report(f"{name} (shipped model, zero-shot)", data, _verdicts(judge, prepared, shipped, everything))
     return 0
 
