@@ -178,9 +178,10 @@ def _text_features(claim: str, evidence: str) -> list[float]:
     sa, sb = set(ta), set(tb)
     union = sa | sb
     na, nb = set(_NUMBER.findall(ka)), set(_NUMBER.findall(kb))
-    neg = [float(_count(t, k, _cue_set("negation"))) for t, k in ((ta, ka), (tb, kb))]
-    den = [float(_count(t, k, _cue_set("denial"))) for t, k in ((ta, ka), (tb, kb))]
-    hedge = [float(_count(t, k, _cue_set("hedge"))) for t, k in ((ta, ka), (tb, kb))]
+    neg, den, hedge = (
+        [float(_count(t, k, _cue_set(cue))) for t, k in ((ta, ka), (tb, kb))]
+        for cue in ("negation", "denial", "hedge")
+    )
     return [
         fuzz.ratio(ka, kb) / 100.0,
         fuzz.token_set_ratio(ka, kb) / 100.0,
