@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from verify.features import is_negation
+from verify.cues import is_negation
 from verify.text.arabic import normalize_key
 
 Matrix = npt.NDArray[np.float64]

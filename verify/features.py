@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from typing import Any
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +35,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
-from verify.bundled import bundled_json
+from verify.cues import antonym_hits, antonyms, count_cues, cue_set, forms, stems
 from verify.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
 from verify.judge import PairFeatures, decide
 from verify.records import Claim, Relation
@@ -50,7 +49,6 @@ LEXICAL_DIM = 2048
 FEATURE_VERSION = 8
 _FACETS = ("count", "casualties", "outcome", "weapon", "target", "time", "location", "actor")
 _RULES = tuple(str(r) for r in Relation if r is not Relation.UNVERIFIED)
-_PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _QUESTION = re.compile(r"[?\u061f]")  # a text that asks ("?", Arabic "؟") reports no fact
 
@@ -126,52 +124,6 @@ class PairInput:
     rationale_sentences: int = 1
 
 
-@cache
-def _cues() -> dict[str, Any]:
-    return bundled_json("cues.json")
-
-
-@cache
-def _cue_set(name: str) -> frozenset[str]:
-    return frozenset(normalize_key(c) for c in _cues()[name] if normalize_key(c))
-
-
-@cache
-def _antonyms() -> tuple[tuple[str, str], ...]:
-    return tuple((normalize_key(a), normalize_key(b)) for a, b in _cues()["antonyms"])
-
-
-@lru_cache(maxsize=1 << 16)
-def _stems(token: str) -> frozenset[str]:
-    """The token and its forms without an Arabic clitic prefix (wa-, fa-, bi-, li-, al-)."""
-    forms = {token}
-    for prefix in _PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
-            forms.add(token[len(prefix) :])
-    return frozenset(forms)
-
-
-def is_negation(token: str) -> bool:
-    """Whether a matching-key word is a negation cue (verify/data/cues.json), clitics allowed."""
-    return bool(_stems(token) & _cue_set("negation"))
-
-
-def _count(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:
-    words = sum(1 for t in tokens if _stems(t) & cues)
-    phrases = sum(1 for c in cues if " " in c and f" {c} " in f" {key} ")
-    return words + phrases
-
-
-def _forms(tokens: Sequence[str]) -> set[str]:
-    return {form for t in tokens for form in _stems(t)}
-
-
-def _antonym_hits(a: set[str], b: set[str]) -> int:
-    return sum(
-        1 for x, y in _antonyms() if (x in a and y in b and y not in a) or (y in a and x in b and x not in a)
-    )
-
-
 def _text_features(claim: str, evidence: str) -> list[float]:
     ka, kb = normalize_key(claim), normalize_key(evidence)
     ta, tb = ka.split(), kb.split()
@@ -179,7 +131,7 @@ def _text_features(claim: str, evidence: str) -> list[float]:
     union = sa | sb
     na, nb = set(_NUMBER.findall(ka)), set(_NUMBER.findall(kb))
     neg, den, hedge = (
-        [float(_count(t, k, _cue_set(cue))) for t, k in ((ta, ka), (tb, kb))]
+        [float(count_cues(t, k, cue_set(cue))) for t, k in ((ta, ka), (tb, kb))]
         for cue in ("negation", "denial", "hedge")
     )
     return [
@@ -205,7 +157,7 @@ def _text_features(claim: str, evidence: str) -> list[float]:
         *hedge,
         float(_QUESTION.search(claim) is not None),
         float(_QUESTION.search(evidence) is not None),
-        float(_antonym_hits(_forms(ta), _forms(tb))),
+        float(antonym_hits(forms(ta), forms(tb))),
     ]
 
 
@@ -235,9 +187,7 @@ def text_block(claim: str, evidence: str, entities: EntityFinder | None, words: 
     ea = entities(claim) if entities else frozenset()
     eb = entities(evidence) if entities else frozenset()
     la, lb = max(1, len(claim)), max(1, len(evidence))
-    delta = delta_row(
-        claim, evidence, words, negation=_cue_set("negation"), antonyms=_antonyms(), stems=_stems
-    )
+    delta = delta_row(claim, evidence, words, negation=cue_set("negation"), antonyms=antonyms(), stems=stems)
     return (
         _text_features(claim, evidence),
         [float(len(ea & eb)), float(len(ea - eb)), float(len(eb - ea))],
