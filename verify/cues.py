@@ -2,12 +2,13 @@
 
 Matched on :func:`~verify.text.arabic.normalize_key` tokens; an Arabic cue also matches with a
 leading wa-/fa-/bi-/li- prefix or the article al- (:func:`stems`). Read by the pair features
-(:mod:`verify.features`) and the word flags of the alignment network (:mod:`verify.align`).
+(:mod:`verify.features`, :mod:`verify.delta`) and the word flags of the alignment network
+(:mod:`verify.align`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -56,7 +57,7 @@ def count_cues(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:
     return words + phrases
 
 
-def forms(tokens: Sequence[str]) -> set[str]:
+def forms(tokens: Iterable[str]) -> set[str]:
     """Every token with and without its Arabic clitic prefix."""
     return {form for t in tokens for form in stems(t)}
 

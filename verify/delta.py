@@ -12,17 +12,17 @@ dropped or added.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from verify.cues import antonyms, forms, is_negation
 from verify.text.arabic import normalize_key
 
 WordVectors = Mapping[str, npt.NDArray[np.float32]]
-StemFn = Callable[[str], frozenset[str]]
 
 FUZZY_CUT = 75
 """rapidfuzz ratio at or above which two words are the same word in another form."""
@@ -104,10 +104,6 @@ def delta_row(
     claim: str,
     evidence: str,
     vectors: WordVectors,
-    *,
-    negation: frozenset[str],
-    antonyms: Sequence[tuple[str, str]],
-    stems: StemFn,
 ) -> list[float]:
     """The ``DELTA_NAMES`` features of one pair; ``vectors`` maps changed words to unit vectors."""
     only_a, only_b, ca, cb = changed_sets(claim, evidence)
@@ -121,13 +117,12 @@ def delta_row(
     if len(va) and len(vb) and va.shape[1] == vb.shape[1]:
         best = (va @ vb.T).max(axis=1)
         sub = [float(best.max()), float(best.mean()), float(best.min()), float((best > 0.5).sum())]
-    neg_a = sum(1 for w in only_a if stems(w) & negation)
-    neg_b = sum(1 for w in only_b if stems(w) & negation)
+    neg_a = sum(1 for w in only_a if is_negation(w))
+    neg_b = sum(1 for w in only_b if is_negation(w))
     num_a = sum(1 for w in only_a if _DIGIT.search(w))
     num_b = sum(1 for w in only_b if _DIGIT.search(w))
-    fa = {f for w in only_a for f in stems(w)}
-    fb = {f for w in only_b for f in stems(w)}
-    flips = sum(1 for x, y in antonyms if (x in fa and y in fb) or (y in fa and x in fb))
+    fa, fb = forms(only_a), forms(only_b)
+    flips = sum(1 for x, y in antonyms() if (x in fa and y in fb) or (y in fa and x in fb))
     shared = len(set(normalize_key(claim).split()) & set(normalize_key(evidence).split()))
     return [
         float(len(ca)),

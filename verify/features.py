@@ -35,7 +35,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
-from verify.cues import antonym_hits, antonyms, count_cues, cue_set, forms, stems
+from verify.cues import antonym_hits, count_cues, cue_set, forms
 from verify.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
 from verify.judge import PairFeatures, decide
 from verify.records import Claim, Relation
@@ -187,7 +187,7 @@ def text_block(claim: str, evidence: str, entities: EntityFinder | None, words: 
     ea = entities(claim) if entities else frozenset()
     eb = entities(evidence) if entities else frozenset()
     la, lb = max(1, len(claim)), max(1, len(evidence))
-    delta = delta_row(claim, evidence, words, negation=cue_set("negation"), antonyms=antonyms(), stems=stems)
+    delta = delta_row(claim, evidence, words)
     return (
         _text_features(claim, evidence),
         [float(len(ea & eb)), float(len(ea - eb)), float(len(eb - ea))],
