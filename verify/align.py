@@ -214,7 +214,7 @@ def concat(parts: Sequence[AlignData]) -> AlignData:
     width = max((p.vectors.shape[1] for p in parts if len(p.vectors)), default=1)
     vectors = [p.vectors if len(p.vectors) else np.zeros((0, width), dtype=np.float32) for p in parts]
     return AlignData(
-        np.vstack(vectors) if vectors else np.zeros((0, width), dtype=np.float32),
+        np.vstack(vectors),
         np.concatenate([p.a_ids + off for p, off in zip(parts, offsets, strict=True)]),
         np.concatenate([p.a_flags for p in parts]),
         np.concatenate([p.a_len for p in parts]),

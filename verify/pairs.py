@@ -232,7 +232,7 @@ class PairJudge:
             for (c, e, rules), cosine in zip(chunk, cosines, strict=True):
                 _, score = select_rationale(c.text, [e.text], [float(cosine)], self.entities)
                 inputs.append(PairInput(c, e, rules, score, 1))
-            align = self.alignment(claim_texts, evidence_texts) if self.model.aligner is not None else None
+            align = self.alignment(claim_texts, evidence_texts) if self._reads_alignment else None
             out.extend(self.model.proba(self._matrix(inputs, claim_vecs, evidence_vecs), align))
         return out
 
