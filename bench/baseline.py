@@ -1,6 +1,6 @@
 """The naive grouping the benchmark compares against: every event claim scored against every other.
 
-This is what ``verify.match.group_incidents`` did before candidate search: the same pair
+This is what ``verify.match.grouping.group_incidents`` did before candidate search: the same pair
 score and constraints, on all ``n (n - 1) / 2`` pairs, then complete linkage per connected
 component. Kept here only as the yardstick.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from verify.match import (
+from verify.match.grouping import (
     MatchConfig,
     Similarity,
     _cluster,
@@ -31,11 +31,11 @@ def group_all_pairs(
     vectors: npt.NDArray[Any],
     *,
     similarity: Similarity,
-    config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen, as in verify.match
+    config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen, as in verify.match.grouping
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
 ) -> list[list[int]]:
-    """Same contract as :func:`verify.match.group_incidents`, quadratic in the event claims."""
+    """Same contract as :func:`verify.match.grouping.group_incidents`, quadratic in the event claims."""
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
         return [[i] for i in events]

@@ -32,11 +32,11 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold
 
-from verify.classify import JudgeModel, fit_judge, load_model
 from verify.embed import CachedEmbedder, load_embedder
-from verify.pairs import PairJudge, Prepared
-from verify.places import Gazetteer
-from verify.sources import SourceRegistry
+from verify.model.classify import JudgeModel, fit_judge, load_model
+from verify.model.pairs import PairJudge, Prepared
+from verify.registry.places import Gazetteer
+from verify.registry.sources import SourceRegistry
 
 _DISAGREE = {"contradicts", "overstates", "understates"}
 MAPS: dict[str, dict[str, str]] = {

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import generate
 from bench.run import peak_mb
-from verify import pipeline
-from verify.classify import load_model
 from verify.embed import CachedEmbedder, Embedder, HashingEmbedder, load_embedder
+from verify.engine import pipeline
+from verify.model.classify import load_model
 from verify.report import report_to_dict, write_report
-from verify.store import Store
+from verify.store.db import Store
 
 
 def _jsonl(path: Path, rows: Sequence[dict[str, str]]) -> Path:

@@ -36,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.baseline import group_all_pairs
 from bench.corpus import generate
-from verify import match, pipeline
-from verify.candidates import VectorIndex
 from verify.embed import CachedEmbedder, Embedder, HashingEmbedder, load_embedder
-from verify.ingest import load_documents
+from verify.engine import pipeline
+from verify.match import grouping as match
+from verify.match.candidates import VectorIndex
+from verify.read.ingest import load_documents
 from verify.records import Claim, ClaimKind, Report
 from verify.report import write_report
 

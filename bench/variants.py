@@ -8,7 +8,7 @@ ANS train plus our own pairs, 5-fold ``GroupKFold`` by ``s1`` (the rewrites of o
 stay in one fold), and Emergent train, 5-fold grouped by claim. Each variant is fitted on four
 folds and predicts the fifth; printed are macro-F1 and accuracy of the classifier's own
 predictions (no rule override), for the shipped classifier (its alignment network fitted inside
-each training split, with its own inner folds: :func:`verify.classify.fit_judge`), for the trees
+each training split, with its own inner folds: :func:`verify.model.classify.fit_judge`), for the trees
 without the alignment network, and for the trees without the stacked lexical regression either
 (its hashed columns dropped).
 """
@@ -25,14 +25,14 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from bench.eval import TO_RELATION, load_emergent
-from verify.align import AlignData
-from verify.classify import DiscrepancyClassifier, fit_judge, judge_classifier, with_alignment
 from verify.embed import CachedEmbedder, load_embedder
-from verify.features import LEXICAL_DIM, Matrix
-from verify.pairs import PairJudge, Prepared
-from verify.places import Gazetteer
-from verify.sources import SourceRegistry
-from verify.train import ANS_LABELS, own_pairs, read_labelled
+from verify.model.align import AlignData
+from verify.model.classify import DiscrepancyClassifier, fit_judge, judge_classifier, with_alignment
+from verify.model.features import LEXICAL_DIM, Matrix
+from verify.model.pairs import PairJudge, Prepared
+from verify.model.train import ANS_LABELS, own_pairs, read_labelled
+from verify.registry.places import Gazetteer
+from verify.registry.sources import SourceRegistry
 
 Fitted = Callable[[Matrix, AlignData], np.ndarray]
 """Predicts the labels of test rows (their feature matrix and word alignments)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from verify.align import MAX_WORDS, align_data, concat, words
-from verify.alignfit import fit_align, out_of_fold
-from verify.classify import JudgeModel, judge_classifier
 from verify.embed import HashingEmbedder
-from verify.features import LEXICAL_DIM
+from verify.model.align import MAX_WORDS, align_data, concat, words
+from verify.model.alignfit import fit_align, out_of_fold
+from verify.model.classify import JudgeModel, judge_classifier
+from verify.model.features import LEXICAL_DIM
 
 EMBED = HashingEmbedder(dim=64).encode
 
@@ -98,7 +98,7 @@ def test_a_model_with_an_aligner_needs_the_alignments() -> None:
 
 
 def test_negligible_weights_are_zeroed_without_changing_predictions() -> None:
-    from verify.align import AlignNet, flush_negligible
+    from verify.model.align import AlignNet, flush_negligible
 
     claims, evidences, labels = _toy()
     data = align_data(claims, evidences, EMBED)

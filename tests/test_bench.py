@@ -10,12 +10,12 @@ import numpy as np
 from bench.baseline import group_all_pairs
 from bench.corpus import generate
 from bench.run import pairwise_f1
-from verify.candidates import Item, VectorIndex, candidate_pairs
 from verify.embed import HashingEmbedder
-from verify.match import group_incidents
-from verify.pipeline import Knowledge, Settings, embed_events, extract_claims, type_documents
+from verify.engine.pipeline import Knowledge, Settings, embed_events, extract_claims, type_documents
+from verify.match.candidates import Item, VectorIndex, candidate_pairs
+from verify.match.grouping import group_incidents
 from verify.records import Claim, ClaimKind, Document, SourceType
-from verify.sources import entity_similarity
+from verify.registry.sources import entity_similarity
 
 DAY = dt.date(2024, 1, 1)
 

@@ -11,14 +11,21 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from verify.classify import DiscrepancyClassifier, JudgeModel, combine, load_model, save_model
-from verify.delta import changed_sets
 from verify.errors import ModelError
-from verify.features import FEATURE_NAMES, LEXICAL_DIM, PairInput, lexical_block, lexical_tokens, pair_row
-from verify.findings import ScoredPair, judge_incident, judge_pair
-from verify.judge import pair_features
+from verify.judge.findings import ScoredPair, judge_incident, judge_pair
+from verify.judge.rules import pair_features
+from verify.model.classify import DiscrepancyClassifier, JudgeModel, combine, load_model, save_model
+from verify.model.delta import changed_sets
+from verify.model.features import (
+    FEATURE_NAMES,
+    LEXICAL_DIM,
+    PairInput,
+    lexical_block,
+    lexical_tokens,
+    pair_row,
+)
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
-from verify.sources import entity_similarity
+from verify.registry.sources import entity_similarity
 
 NONE = Facets()
 
@@ -220,7 +227,7 @@ def _two_groups(evidence_count: int) -> tuple[list[Claim], list[Claim]]:
 
 
 def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
-    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
+    from verify.engine.pipeline import Knowledge, Settings, build_incidents, matchers
 
     knowledge = Knowledge.load(Settings())
     first, second = _two_groups(evidence_count=2)
@@ -242,7 +249,7 @@ def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
 
 
 def test_pairs_judged_before_keep_their_confidence_and_are_not_scored_again() -> None:
-    from verify.pipeline import Knowledge, Settings, build_incidents, matchers
+    from verify.engine.pipeline import Knowledge, Settings, build_incidents, matchers
 
     knowledge = Knowledge.load(Settings())
     first, second = _two_groups(evidence_count=3)

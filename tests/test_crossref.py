@@ -8,7 +8,7 @@ import pytest
 
 from verify.embed import load_embedder
 from verify.embed.base import Embedder
-from verify.pipeline import Knowledge, run
+from verify.engine.pipeline import Knowledge, run
 from verify.records import Claim, Incident, Relation, Report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "omar_field"

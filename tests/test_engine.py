@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from verify.embed import HashingEmbedder
+from verify.engine.partition import chunked, local_map, read_inputs
+from verify.engine.pipeline import Knowledge, run
 from verify.errors import InputError
-from verify.ingest import load_documents
-from verify.partition import chunked, local_map, read_inputs
-from verify.pipeline import Knowledge, run
+from verify.read.ingest import load_documents
 from verify.report import report_to_dict
 
 distributed = pytest.importorskip("distributed")
 
-from verify.engine import DaskOptions, dask_mapper, run_on_dask  # noqa: E402
+from verify.engine.cluster import DaskOptions, dask_mapper, run_on_dask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "omar_field"
@@ -33,8 +33,8 @@ def local_report(knowledge: Knowledge) -> dict[str, Any]:
 @pytest.fixture
 def small_partitions(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Several partitions per stage even on the small example (threads share these globals)."""
-    monkeypatch.setattr("verify.pipeline.EXTRACT_BATCH", 2)
-    monkeypatch.setattr("verify.pipeline.EMBED_CHUNK", 3)
+    monkeypatch.setattr("verify.engine.pipeline.EXTRACT_BATCH", 2)
+    monkeypatch.setattr("verify.engine.pipeline.EMBED_CHUNK", 3)
     yield
 
 

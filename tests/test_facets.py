@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from verify.facets import extract_facets
-from verify.places import Gazetteer
+from verify.facets.extract import extract_facets
 from verify.records import Casualties, Entity, Facets, Outcome, TimeRef, Weapon
-from verify.sources import SourceRegistry
+from verify.registry.places import Gazetteer
+from verify.registry.sources import SourceRegistry
 from verify.text.arabic import has_arabic
 from verify.text.numbers import load_lexicon
 from verify.text.split import split_sentences

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verify.grade import grade_incident
+from verify.judge.grade import grade_incident
 from verify.records import (
     Claim,
     ClaimKind,

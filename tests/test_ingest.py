@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from verify.errors import InputError
-from verify.ingest import decode_bytes, load_documents
+from verify.read.article import extract_article
+from verify.read.ingest import decode_bytes, load_documents
 from verify.records import SourceType
-from verify.text.article import extract_article
 
 DATA = Path(__file__).parent / "data" / "ingest"
 MIXED = DATA / "mixed"
@@ -136,7 +136,7 @@ def test_empty_folder_warns(tmp_path: Path) -> None:
 def test_default_warning_goes_to_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     _write(tmp_path / "a.txt", EN)
     _write(tmp_path / "b.pdf", "%PDF")
-    with caplog.at_level(logging.WARNING, logger="verify.ingest"):
+    with caplog.at_level(logging.WARNING, logger="verify.read.ingest"):
         load_documents([tmp_path])
     assert "b.pdf" in caplog.text
 

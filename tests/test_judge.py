@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from verify.findings import (
+from verify.judge.findings import (
     default_finding_id,
     group_probability,
     incident_probability,
     judge_incident,
     judge_pair,
 )
-from verify.judge import PairFeatures, compare_facets, decide, is_denial
+from verify.judge.rules import PairFeatures, compare_facets, decide, is_denial
 from verify.records import (
     Casualties,
     Claim,
@@ -40,7 +40,7 @@ BASE_AR = Entity("قاعدة خراب الجير", "Kharab al-Jir")
 
 
 def sim(a: str, b: str) -> float:
-    """A small script-aware stand-in for verify.sources.entity_similarity."""
+    """A small script-aware stand-in for verify.registry.sources.entity_similarity."""
     return fuzz.ratio(transliterate(a), transliterate(b)) / 100
 
 

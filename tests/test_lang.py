@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verify.text.lang import detect_lang
+from verify.read.lang import detect_lang
 
 
 @pytest.mark.parametrize(

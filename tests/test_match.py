@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from verify.match import MatchConfig, group_incidents, incident_title, weapons_compatible
+from verify.match.grouping import MatchConfig, group_incidents, incident_title, weapons_compatible
 from verify.records import Claim, ClaimKind, Entity, Facets, SourceType, TimeRef, Weapon
 from verify.text.arabic import transliterate
 
@@ -25,7 +25,7 @@ HARIR_AR = Entity("قاعدة حرير", "Harir Air Base")
 
 
 def similarity(a: str, b: str) -> float:
-    """A stand-in for verify.sources.entity_similarity: fuzzy match of transliterated skeletons."""
+    """A stand-in for verify.registry.sources.entity_similarity: fuzzy match of transliterated skeletons."""
     return fuzz.ratio(transliterate(a), transliterate(b)) / 100.0
 
 
@@ -325,7 +325,7 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
     seed: int,
 ) -> None:
     """match._distances (all pairs at once) against match._distance (one pair), bit for bit."""
-    from verify import match
+    from verify.match import grouping as match
 
     claims = [
         claim(i, f"c{i}", lang=lang, weapon=w, target=t, location=loc, actor=a, date=d, published=p)
@@ -354,7 +354,7 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
     halves=st.lists(st.integers(-(10**6), 10**6), max_size=20),
 )
 def test_array_rounding_is_pythons(values: list[float], halves: list[int]) -> None:
-    from verify.match import _round6
+    from verify.match.grouping import _round6
 
     # Exact and near halves of 1e-6 are where a multiply-then-rint rounding goes wrong.
     ties = [(k + 0.5) / 1e6 for k in halves]
@@ -393,7 +393,7 @@ def test_incident_title_fallbacks() -> None:
 def test_scenario_with_usem3_vectors_and_the_registry_matcher() -> None:
     from verify.embed import load_embedder
 
-    sources = pytest.importorskip("verify.sources")
+    sources = pytest.importorskip("verify.registry.sources")
     claims = [
         claim(
             0,

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verify.classify import DiscrepancyClassifier, JudgeModel
 from verify.cli import main
 from verify.embed import HashingEmbedder
 from verify.errors import InputError
-from verify.pairs import PairJudge, candidate_sentences, output_rows, read_pairs, select_rationale
-from verify.places import Gazetteer
+from verify.model.classify import DiscrepancyClassifier, JudgeModel
+from verify.model.pairs import PairJudge, candidate_sentences, output_rows, read_pairs, select_rationale
 from verify.records import Relation
-from verify.sources import SourceRegistry
+from verify.registry.places import Gazetteer
+from verify.registry.sources import SourceRegistry
 
 ARTICLE = (
     "The city council met on Monday to discuss the new budget. "
@@ -151,7 +151,7 @@ def test_remembered_and_repeated_texts_are_embedded_once() -> None:
 
 
 def test_a_full_memo_still_returns_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("verify.pairs._MEMO_MAX", 3)
+    monkeypatch.setattr("verify.model.pairs._MEMO_MAX", 3)
     judge = PairJudge(_Counting(), SourceRegistry.load(), Gazetteer.load())
     judge.encode(["one", "two"])
     vectors = judge.encode(["one", "three", "four"])  # 2 known + 2 new > 3: the memo is cleared

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from verify.errors import ConfigError
-from verify.places import KINDS, Gazetteer
-from verify.sources import fold
+from verify.registry.places import KINDS, Gazetteer
+from verify.registry.sources import fold
 
 
 @pytest.fixture(scope="module")

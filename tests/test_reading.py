@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.ingest import load_documents
-from verify.pipeline import Knowledge, extract_claims, type_documents
+from verify.engine.pipeline import Knowledge, extract_claims, type_documents
+from verify.read.ingest import load_documents
 from verify.records import Claim, ClaimKind, Document, SourceType, Weapon
 
 

@@ -609,7 +609,7 @@ def test_incidents_most_at_stake_first(report: Report) -> None:
 
 def test_summary_md_is_short_ordered_and_inert(report: Report) -> None:
     from verify.report import to_summary_md
-    from verify.review import ReviewRow, UnmatchedReview
+    from verify.report.review import ReviewRow, UnmatchedReview
 
     gone = UnmatchedReview(ReviewRow("f-old", "relation", Review("partial"), "r.csv:3"), "no such id")
     text = to_summary_md(report, [gone])
@@ -654,7 +654,7 @@ def test_report_files_get_normal_permissions(report: Report, tmp_path: Path) -> 
 
 
 def test_unmatched_reviews_are_listed_in_json_and_page(report: Report, tmp_path: Path) -> None:
-    from verify.review import ReviewRow, UnmatchedReview
+    from verify.report.review import ReviewRow, UnmatchedReview
 
     gone = UnmatchedReview(
         ReviewRow("i-old", "grade", Review("weak", "Omar", f"note {sample.EVIL}"), "r.csv:7"), "no such id"

@@ -11,7 +11,7 @@ import report_sample as sample  # tests/ is on sys.path in pytest's default impo
 
 from verify.errors import InputError
 from verify.records import Grade, Relation, Report, Review
-from verify.review import ReviewRow, UnmatchedReview, apply_reviews, load_reviews, parse_reviews
+from verify.report.review import ReviewRow, UnmatchedReview, apply_reviews, load_reviews, parse_reviews
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "omar_field"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from verify.errors import ConfigError
 from verify.records import SourceType
-from verify.sources import AliasIndex, Mention, SourceRegistry, entity_similarity, fold
+from verify.registry.sources import AliasIndex, Mention, SourceRegistry, entity_similarity, fold
 
 
 @pytest.fixture(scope="module")

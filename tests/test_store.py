@@ -18,9 +18,7 @@ import numpy as np
 import pytest
 
 from bench.corpus import generate
-from verify import cli, pipeline
-from verify import store as store_module
-from verify.candidates import Item, candidate_pairs, pairs_with
+from verify import cli
 from verify.codec import (
     claim_from_dict,
     claim_from_row,
@@ -34,11 +32,14 @@ from verify.codec import (
     incident_to_row,
 )
 from verify.embed import CachedEmbedder, HashingEmbedder
+from verify.engine import pipeline
 from verify.errors import InputError
+from verify.match.candidates import Item, candidate_pairs, pairs_with
 from verify.records import Relation
 from verify.report import report_to_dict
-from verify.review import parse_reviews
-from verify.store import Store
+from verify.report.review import parse_reviews
+from verify.store import db as store_module
+from verify.store.db import Store
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "omar_field"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verify.classify import load_model, save_model
 from verify.embed import HashingEmbedder
 from verify.errors import InputError
-from verify.pairs import PairJudge
-from verify.places import Gazetteer
-from verify.sources import SourceRegistry
-from verify.train import ANS_LABELS, own_pairs, read_labelled, train_model
+from verify.model.classify import load_model, save_model
+from verify.model.pairs import PairJudge
+from verify.model.train import ANS_LABELS, own_pairs, read_labelled, train_model
+from verify.registry.places import Gazetteer
+from verify.registry.sources import SourceRegistry
 
 
 @pytest.fixture(scope="module")

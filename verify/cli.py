@@ -139,8 +139,8 @@ def _default_out(inputs: Sequence[str]) -> Path:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from verify.ingest import load_documents
-    from verify.pipeline import Knowledge, Settings, extract_claims, type_documents
+    from verify.engine.pipeline import Knowledge, Settings, extract_claims, type_documents
+    from verify.read.ingest import load_documents
     from verify.report import claim_to_dict
 
     knowledge = Knowledge.load(Settings(registry=args.registry, places=args.places))
@@ -172,9 +172,9 @@ def _run_embedder(model: str | None, cache: Path | None) -> Embedder:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from verify.pipeline import Knowledge, Settings, run
+    from verify.engine.pipeline import Knowledge, Settings, run
     from verify.report import write_report
-    from verify.review import apply_reviews, load_reviews
+    from verify.report.review import apply_reviews, load_reviews
 
     progress = _Progress(args.quiet)
     # Read the reviews before the slow work, so a bad file fails at once.
@@ -185,8 +185,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     make_embedder = functools.partial(_run_embedder, args.model, cache)
     changes = None
     if args.store is not None:
-        from verify.pipeline import run_incremental
-        from verify.store import Store
+        from verify.engine.pipeline import run_incremental
+        from verify.store.db import Store
 
         with Store(args.store) as store:  # the store keeps the vectors: no second cache
             done = run_incremental(
@@ -195,7 +195,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )  # fmt: skip
         report, reviews, changes = done.report, done.reviews, done.changes
     elif args.engine == "dask" or args.scheduler is not None:
-        from verify.engine import DaskOptions, run_on_dask
+        from verify.engine.cluster import DaskOptions, run_on_dask
 
         options = DaskOptions(scheduler=args.scheduler)
         report = run_on_dask(args.inputs, make_embedder, knowledge, options, progress, _warn)
@@ -216,8 +216,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     progress(f"wrote {', '.join(str(p) for p in written)}")
     if changes is not None:
-        from verify.changes import describe
-        from verify.store import add_changes
+        from verify.store.changes import describe
+        from verify.store.db import add_changes
 
         add_changes(out / "report.json", changes)
         for line in [] if args.quiet else describe(changes):
@@ -228,12 +228,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-untyped-def]
-    from verify.classify import load_model
     from verify.embed import CachedEmbedder, load_embedder
     from verify.errors import ModelError
-    from verify.pairs import PairJudge
-    from verify.places import Gazetteer
-    from verify.sources import SourceRegistry
+    from verify.model.classify import load_model
+    from verify.model.pairs import PairJudge
+    from verify.registry.places import Gazetteer
+    from verify.registry.sources import SourceRegistry
 
     embedder = load_embedder(args.model)
     if not args.no_cache:
@@ -245,7 +245,7 @@ def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from verify.pairs import output_rows, read_pairs, write_csv
+    from verify.model.pairs import output_rows, read_pairs, write_csv
 
     progress = _Progress(args.quiet, after_s=0.0)
     header, rows = read_pairs(args.csv, args.claim, args.evidence)
@@ -262,8 +262,8 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 def _cmd_train(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from verify.classify import DEFAULT_MODEL_PATH
-    from verify.train import train_and_save
+    from verify.model.classify import DEFAULT_MODEL_PATH
+    from verify.model.train import train_and_save
 
     progress = _Progress(args.quiet, after_s=0.0)
     judge = _pair_judge(args, with_model=False)

@@ -3,11 +3,11 @@
 Claims are written exactly as ``report.json`` writes them (:func:`claim_to_dict`) and read back
 here into the same frozen records, so a stored claim and a freshly extracted one compare equal.
 Documents keep their text and origin (report.json leaves those out); incidents keep their
-findings. A finding's facet differences are JSON values already (see ``verify.judge``), so they
+findings. A finding's facet differences are JSON values already (see ``verify.judge.rules``), so they
 round-trip as they are.
 
 The ``*_row`` functions write the same records as tuples of plain values (dates as ordinals), the
-form of the store's snapshot (see :mod:`verify.snapshot`): ``marshal`` reads those many times faster
+form of the store's snapshot (see :mod:`verify.store.snapshot`): ``marshal`` reads those many times faster
 than ``json`` reads the dicts, and building a record from a tuple skips the keys. A record read
 back from a row equals the record read back from its dict.
 """

@@ -39,7 +39,7 @@ class CachedEmbedder:
     """Wraps ``inner``; identical texts are embedded once, known ones not at all.
 
     ``directory=None`` keeps the cache in memory for the life of this object only. ``file``
-    names the SQLite file in ``directory``: the incremental store (``verify.store``) points
+    names the SQLite file in ``directory``: the incremental store (``verify.store.db``) points
     it at its own database, where the ``vectors`` table sits beside its other tables.
     """
 

@@ -16,8 +16,8 @@ from verify.records import Report
 from verify.report.exports import csv_parts, join_jsonld, to_csv, to_jsonld
 from verify.report.pages import Parts
 from verify.report.render import Site
+from verify.report.review import UnmatchedReview
 from verify.report.serialize import claim_json, incident_json, report_json_chunks
-from verify.review import UnmatchedReview
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from verify.records import Report
 from verify.report.incident_views import incident_filters, incident_view, page_name
 from verify.report.lookup import Lookup, lookup, text_view, value_view
 from verify.report.ranking import CONTESTED, by_stake, effective_relation
+from verify.report.review import UnmatchedReview
 from verify.report.summary import filters, summarize, unmatched_view
 from verify.report.views import IncidentView, PagingView, ReportContext
-from verify.review import UnmatchedReview
 
 _NO_SCRIPT = Markup("")
 __all__ = [

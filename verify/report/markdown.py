@@ -14,7 +14,7 @@ from verify.records import Claim, Incident, Report, SourceType
 from verify.report import display
 from verify.report.context import summarize
 from verify.report.ranking import by_stake, effective_grade, effective_relation, toll
-from verify.review import UnmatchedReview
+from verify.report.review import UnmatchedReview
 
 TOP_INCIDENTS = 10
 """How many incidents summary.md lists; the rest are counted."""

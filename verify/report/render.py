@@ -26,6 +26,7 @@ from verify.report.context import PAGES_DIR, REPORT_TITLE, incident_view, lookup
 from verify.report.exports import join_jsonld, jsonld_parts, script_safe_json, to_jsonld
 from verify.report.pages import PageManifest, Parts, fingerprint, incident_digest, used_templates
 from verify.report.ranking import by_stake
+from verify.report.review import UnmatchedReview
 from verify.report.templating import BUILTIN_PREFIX as BUILTIN_PREFIX
 from verify.report.templating import PAGE_TEMPLATE as PAGE_TEMPLATE
 from verify.report.templating import SCRIPT_TEMPLATE as SCRIPT_TEMPLATE
@@ -36,7 +37,6 @@ from verify.report.templating import render_context as render_context
 from verify.report.templating import render_html as render_html
 from verify.report.templating import render_template as _render
 from verify.report.views import IncidentIndexContext, IncidentPageContext, IncidentView
-from verify.review import UnmatchedReview
 
 INCIDENT_TEMPLATE = "incident.html"
 INDEX_TEMPLATE = "incidents.html"

@@ -27,7 +27,7 @@ from verify.records import (
     TimeRef,
 )
 from verify.report.jsontext import array_chunks, dumps_indented
-from verify.review import UnmatchedReview
+from verify.report.review import UnmatchedReview
 
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
 """Facet names in their contract order."""

@@ -14,8 +14,8 @@ from verify.records import ClaimKind, Grade, Relation, Report, SourceType
 from verify.report import display
 from verify.report.lookup import Lookup, label, text_view
 from verify.report.ranking import CONTESTED, effective_relation, toll
+from verify.report.review import UnmatchedReview
 from verify.report.views import FiltersView, IncidentView, OptionView, SummaryView, UnmatchedReviewView
-from verify.review import UnmatchedReview
 
 
 def summarize(report: Report) -> SummaryView:

@@ -25,8 +25,8 @@ from verify.errors import ConfigError
 from verify.records import Report
 from verify.report.context import build_context
 from verify.report.exports import script_safe_json, to_jsonld
+from verify.report.review import UnmatchedReview
 from verify.report.views import IncidentIndexContext, IncidentPageContext, ReportContext
-from verify.review import UnmatchedReview
 
 PAGE_TEMPLATE = "report.html"
 SCRIPT_TEMPLATE = "_script.js"

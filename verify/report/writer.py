@@ -45,7 +45,7 @@ from verify.report.pages import (
     parts_chunks,
 )
 from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
-from verify.review import UnmatchedReview
+from verify.report.review import UnmatchedReview
 
 REPORT_FILES: tuple[str, ...] = (
     "report.json",

@@ -1,0 +1,97 @@
+"""Claim extraction: a document's attributed claims, with facets for the events among them.
+
+Documents are typed first (:func:`type_documents`: the source type and side the registry gives
+their outlet), then each is split into claims (:func:`extract_claims`): who says what
+(:mod:`verify.claims.attribution`), the facets of an event (:mod:`verify.facets.extract`), its actor set right
+where a party speaks of its own strike or of an interception, and the facets a sentence leaves
+to its context filled in (:mod:`verify.claims.context`). A claim's id is a digest of its document and
+offsets, so it is stable between runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+
+from verify.claims.attribution import AttributedSpan, attribute, document_attribution
+from verify.claims.context import resolve_in_document
+from verify.facets.extract import extract_facets
+from verify.records import Claim, ClaimKind, Document, Entity, Facets, Outcome, SourceType
+from verify.registry.knowledge import Knowledge
+from verify.text.arabic import has_arabic
+
+
+def _digest(*parts: object) -> str:
+    """Twelve hex digits of sha256 over ``parts`` joined by '|': the ids of claims and incidents."""
+    return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
+
+
+def type_documents(documents: Sequence[Document], knowledge: Knowledge) -> list[Document]:
+    """Fill a document's missing ``source_type``/``side`` from the source registry."""
+    typed = []
+    for doc in documents:
+        own = document_attribution(doc, knowledge.registry)
+        typed.append(replace(doc, source_type=own.source_type, side=doc.side or own.side))
+    return typed
+
+
+def _claims_own_attack(span: AttributedSpan, facets: Facets, knowledge: Knowledge) -> bool:
+    """A party speaking of its own strike ("the group said it fired") is the attacker."""
+    return (
+        span.self_claim
+        and facets.actor is None
+        and span.attribution.source_type == SourceType.PARTY
+        and facets.outcome not in (Outcome.INTERCEPTED, Outcome.MISSED)
+        and knowledge.registry.lookup(span.attribution.source) is not None
+    )
+
+
+def _defender_as_actor(span: AttributedSpan, facets: Facets, knowledge: Knowledge) -> bool:
+    """'The army said it intercepted a missile': the subject of an interception is the defender.
+
+    The defender is on the speaker's side; it is not the attacker the incident is about.
+    """
+    if facets.outcome != Outcome.INTERCEPTED or facets.actor is None or span.attribution.side is None:
+        return False
+    actor = knowledge.registry.lookup(facets.actor.canonical or facets.actor.text)
+    return actor is not None and actor.side == span.attribution.side
+
+
+def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
+    """Attributed claims of one document, with facets for events."""
+    claims = []
+    own = document_attribution(document, knowledge.registry)
+    for span in attribute(document, knowledge.registry):
+        lang = "ar" if has_arabic(span.text) else (document.lang if document.lang != "ar" else "en")
+        facets = None
+        if span.kind == ClaimKind.EVENT:
+            facets = extract_facets(
+                span.text,
+                lang=lang,
+                published=document.published,
+                registry=knowledge.registry,
+                places=knowledge.places,
+            )
+        who = span.attribution
+        if facets is not None and _claims_own_attack(span, facets, knowledge):
+            facets = replace(facets, actor=Entity(who.speaker or who.source, who.source))
+        elif facets is not None and _defender_as_actor(span, facets, knowledge):
+            facets = replace(facets, actor=None)
+        claim = Claim(
+            id="c-" + _digest(document.id, span.start, span.end),
+            document_id=document.id,
+            text=span.text,
+            start=span.start,
+            end=span.end,
+            source=who.source,
+            source_type=who.source_type,
+            lang=lang,
+            kind=span.kind,
+            side=who.side,
+            speaker=who.speaker,
+            published=document.published,
+        )
+        claims.append(replace(claim, facets=facets) if facets is not None else claim)
+    outlet = own.source if own.source_type in (SourceType.MEDIA, SourceType.UNKNOWN) else None
+    return resolve_in_document(claims, outlet)

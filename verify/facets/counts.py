@@ -1,0 +1,138 @@
+"""Facet extractors for what happened: weapon and count, outcome, and casualties.
+
+Counts are read from the number written before a weapon or attack phrase, or from its grammatical
+form (Arabic dual, singular, plural); casualty tolls from the number a killed/injured cue counts.
+A negation before a cue flips a hit to a miss, or marks casualties as none reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from verify.facets.lexicon import _CLAUSE_END, _find, _Hit, _overlaps, _words, _words_before
+from verify.records import Casualties, Count, Outcome, Weapon
+from verify.text.arabic import has_arabic
+from verify.text.numbers import NumberMention, fold_key, load_lexicon
+
+# -- weapon and count ---------------------------------------------------------------------------
+
+
+def _number_before(at: int, numbers: Sequence[NumberMention], text: str) -> NumberMention | None:
+    """The number written just before ``at`` ('3 rockets', 'dozens of rockets', 'three armed drones')."""
+    for m in reversed(numbers):
+        if m.end > at:
+            continue
+        gap = text[m.end : at]
+        one_word = re.fullmatch(r"\s*[A-Za-z-]+\s*", gap) is not None and fold_key(gap) != "of the"
+        return m if fold_key(gap) in ("", "of", "من") or one_word else None
+    return None
+
+
+def _count(hit: _Hit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:
+    """The count one weapon or attack phrase states, and whether it is explicit (number or dual)."""
+    if hit.form == "dual":
+        return 2, True
+    number = _number_before(hit.start, numbers, text) if hit.form != "mass" else None
+    if number is not None:
+        return (number.value, True) if number.value is not None else ("multiple", False)
+    if hit.form == "plural":
+        return "multiple", False
+    if hit.form == "singular":
+        arabic = has_arabic(text[hit.start : hit.end])
+        if (arabic and not hit.definite) or (
+            not arabic and _words_before(text, hit.start, 1) in (["a"], ["an"])
+        ):
+            return 1, False
+    return None, False
+
+
+def _weapon_and_count(
+    arms: list[_Hit], numbers: Sequence[NumberMention], text: str
+) -> tuple[Weapon | None, Count | None]:
+    """The weapon tied to the counted attack, else the first named; the count that goes with it."""
+    weapons = [h for h in arms if h.label != "attack"]
+    attacks = [h for h in arms if h.label == "attack"]
+    for attack in attacks:
+        count, explicit = _count(attack, numbers, text)
+        if explicit:  # 'شن هجومين بطائرات مسيرة': the attacks are counted, the weapon is beside them
+            near = min(weapons, key=lambda w: abs(w.start - attack.end), default=None)
+            return (Weapon(near.label) if near else None), count
+    attack_count = next((c for c in (_count(a, numbers, text)[0] for a in attacks) if c is not None), None)
+    if not weapons:
+        return None, attack_count
+    weapon = weapons[0].label
+    counts = [_count(h, numbers, text) for h in weapons if h.label == weapon]
+    stated = [c for c, is_explicit in counts if is_explicit]  # 'طائرات حربية ... غارتين': the dual counts
+    implied = [c for c, _ in counts if c is not None]
+    return Weapon(weapon), (stated or implied or [attack_count])[0]
+
+
+# -- outcome and casualties ---------------------------------------------------------------------
+
+
+def _negated(text: str, at: int, reach: int = 3) -> bool:
+    """A negation among the ``reach`` words before ``at``, within the same clause.
+
+    "دون معرفة حجم الأضرار" / "the damage was not immediately known" negate the knowing, not the
+    damage: an uncertainty word between the negation and ``at`` cancels it.
+    """
+    before = re.split(r"[.,،;؛:]", text[max(0, at - 80) : at])[-1]
+    words = fold_key(before).split()[-reach:]
+    negations = [i for i, w in enumerate(words) if w in _words("negations")]
+    if not negations:
+        return False
+    return not any(w in _words("uncertainty") for w in words[negations[-1] + 1 :])
+
+
+def _outcome(hits: list[_Hit], text: str) -> Outcome | None:
+    flip = {"hit": "missed", "damage": "no_damage"}
+    found = {flip[h.label] if h.label in flip and _negated(text, h.start) else h.label for h in hits}
+    return next((Outcome(o) for o in load_lexicon()["outcomes"]["_order"] if o in found), None)
+
+
+def _toll(cue: _Hit, numbers: Sequence[NumberMention], used: set[int], text: str) -> int | None:
+    """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى')."""
+    after = [m for m in numbers if m.start >= cue.end]
+    if (
+        after
+        and after[0].start not in used
+        and fold_key(text[cue.end : after[0].start]) in {"", *_words("gap")}
+    ):
+        used.add(after[0].start)
+        return after[0].value
+    before = [m for m in numbers if m.end <= cue.start]
+    if before and before[-1].start not in used:
+        gap = text[before[-1].end : cue.start]
+        if len(gap.split()) <= 5 and not _CLAUSE_END.search(gap) and not re.search(r"\d", gap):
+            used.add(before[-1].start)
+            return before[-1].value
+    window = text[cue.end : cue.end + 40]
+    victims = [v for v in _find(window, "victims") if fold_key(window[: v.start]) in ("", "a", "an")]
+    return int(victims[0].label) if victims else None
+
+
+def _casualties(
+    text: str, numbers: Sequence[NumberMention], outcomes: list[_Hit], used: set[int]
+) -> Casualties | None:
+    """Killed and injured counts, or none reported; ``None`` when the text does not mention them."""
+    nones = _find(text, "none")
+    none_reported = bool(nones)
+    counts: dict[str, int | None] = {"killed": None, "injured": None}
+    mentioned = False
+    for cue in _find(text, "cues"):
+        if _overlaps(cue, [*nones, *outcomes]):
+            continue
+        # "دون ورود معلومات عن سقوط قتلى": the negation may stand a few words before the cue.
+        if _negated(text, cue.start, reach=6):
+            none_reported = True
+            continue
+        value = _toll(cue, numbers, used, text)
+        if value is None and fold_key(text[cue.start : cue.end]).split()[-1] in _words("ambiguous"):
+            continue  # 'إصابة' alone may be a hit, not an injury
+        mentioned = True
+        if counts[cue.label] is None:
+            counts[cue.label] = value
+    if not (mentioned or none_reported):
+        return None
+    return Casualties(counts["killed"], counts["injured"], none_reported and not any(counts.values()))

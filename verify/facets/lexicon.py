@@ -1,0 +1,108 @@
+"""Lexicon matching shared by the facet extractors: phrase hits in original offsets, word lists.
+
+Phrases and word lists come from the bundled lexicon (``data/lexicon.json``). ``_find`` returns
+the hits of one phrase kind with their grammatical form (singular, dual, plural, mass), whether
+they are definite and whether a preposition is glued to them; ``_mask_background`` blanks out
+background clauses ("ردا على ...", "after vowing ...") before extraction.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from verify.registry.aliases import Mention
+from verify.text.numbers import find_phrases, fold, fold_key, load_lexicon
+
+_CLAUSE_END = re.compile(r"[،,;؛:!?؟\n]|(?<![A-Z])\.")  # "U.S." does not end a clause
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A lexicon phrase in the claim, in original offsets; ``label`` is what it stands for."""
+
+    start: int
+    end: int
+    label: str
+    form: str = ""
+    definite: bool = False
+    preposition: bool = False
+
+
+@functools.cache
+def _phrases(kind: str) -> tuple[tuple[str, str], ...]:
+    lex = load_lexicon()
+    cas = lex["casualties"]
+    if kind == "arms":
+        arms = [
+            (p, f"{w}:{form}")
+            for w, forms in lex["weapons"].items()
+            for form, ps in forms.items()
+            for p in ps
+        ]
+        return (*arms, *((p, f"attack:{form}") for form, ps in lex["attacks"].items() for p in ps))
+    if kind == "outcomes":
+        return tuple((p, o) for o, ps in lex["outcomes"].items() if not o.startswith("_") for p in ps)
+    if kind == "cues":
+        return (*((p, "killed") for p in cas["killed"]), *((p, "injured") for p in cas["injured"]))
+    if kind == "victims":
+        return (*((p, "1") for p in cas["victims_singular"]), *((p, "2") for p in cas["victims_dual"]))
+    source = {"none": cas["none_reported"], "actors": lex["actors"], "targets": lex["targets"]}
+    source |= {
+        "verbs": lex["attack_verbs"],
+        "passive": lex["passive_agent"],
+        "background": lex["background_cues"],
+    }
+    return tuple((p, kind) for p in source[kind])
+
+
+@functools.cache
+def _words(key: str) -> frozenset[str]:
+    lex = load_lexicon()
+    cas = lex["casualties"]
+    table = {"negations": cas["negations"], "gap": cas["gap_words"], "ambiguous": cas["ambiguous_injured"]}
+    table["uncertainty"] = cas["uncertainty"]
+    table |= {"markers": lex["object_markers"], "reporting": lex["reporting_verbs"]}
+    table |= {"reporting_after": lex["reporting_verbs_after"]}
+    return frozenset(fold_key(w) for w in table[key])
+
+
+def _glued_preposition(prefix: str) -> bool:
+    """Whether clitics glued to a word hold 'ل' ('لمجموعات', 'للفصائل'): an object or possessor.
+
+    'ب' is left alone: it also introduces a subject ('ما وصفها بمجموعات ... أطلقت').
+    """
+    if prefix.endswith("لل"):
+        return True
+    return "ل" in (prefix[:-2] if prefix.endswith("ال") else prefix)
+
+
+def _find(text: str, kind: str) -> list[_Hit]:
+    folded = fold(text)
+    hits = []
+    for h in find_phrases(folded.text, _phrases(kind)):
+        start, end = folded.span(h.start, h.end)
+        label, _, form = h.label.partition(":")
+        hits.append(_Hit(start, end, label, form, h.definite, _glued_preposition(h.prefix)))
+    return hits
+
+
+def _words_before(text: str, at: int, n: int) -> list[str]:
+    return fold_key(text[max(0, at - 60) : at]).split()[-n:]
+
+
+def _overlaps(a: _Hit | Mention, others: Iterable[_Hit | Mention]) -> bool:
+    return any(a.start < o.end and o.start < a.end for o in others)
+
+
+def _mask_background(text: str) -> str:
+    """Blank out (same length) each background clause, from its cue to the clause's end."""
+    out = list(text)
+    for hit in _find(text, "background"):
+        end = _CLAUSE_END.search(text, hit.end)
+        out[hit.start : end.start() if end else len(text)] = " " * (
+            (end.start() if end else len(text)) - hit.start
+        )
+    return "".join(out)

@@ -1,0 +1,153 @@
+"""Incidents from groups of claims: the party claims judged, each incident graded.
+
+:func:`matchers` turns the registry and the gazetteer into the memoised look-ups grouping and
+judging ask of them (:class:`Matchers`); :func:`build_incidents` judges every group's
+claim/evidence pairs in one batch and grades each group as an :class:`~verify.records.Incident`;
+:func:`judge_scorer` loads the shipped judge model as the scorer whose probabilities become the
+findings' confidences. Which claims are grouped together is decided before, in
+:mod:`verify.match.grouping`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from verify.claims.extraction import _digest
+from verify.embed.base import Embedder
+from verify.errors import ModelError
+from verify.judge.findings import PairScorer, incident_findings, incident_pairs, incident_probability
+from verify.judge.grade import grade_incident
+from verify.match.grouping import incident_title
+from verify.records import Claim, ClaimKind, Entity, Incident, Relation
+from verify.registry.knowledge import Knowledge, Progress
+from verify.registry.sources import entity_similarity
+
+
+@dataclass(frozen=True)
+class Matchers:
+    """What grouping and judging ask of the registry and the gazetteer."""
+
+    actor_side: Callable[[Entity], str | None]
+    related_places: Callable[[str, str], bool]
+    similarity: Callable[[str, str], float]
+    """Entity similarity for judging: related places and a side's umbrella names count as the same."""
+    scorer: PairScorer | None = None
+    """The trained classifier whose calibrated probabilities are the findings' confidences."""
+
+
+def matchers(knowledge: Knowledge) -> Matchers:
+    """The registry and gazetteer look-ups of :func:`verify.engine.pipeline.cross_reference`.
+
+    Look-ups are memoised for the life of the returned object: a run asks about the same few
+    hundred names tens of thousands of times, and each fuzzy look-up folds the name again.
+    """
+    registry, places = knowledge.registry, knowledge.places
+    source_of, place_of = functools.cache(registry.lookup), functools.cache(places.lookup)
+
+    def actor_side(actor: Entity) -> str | None:
+        source = source_of(actor.canonical or actor.text)
+        return source.side if source is not None else None
+
+    @functools.cache
+    def related_places(a: str, b: str) -> bool:
+        place_a, place_b = place_of(a), place_of(b)
+        return place_a is not None and place_b is not None and places.related(place_a.id, place_b.id)
+
+    def same_side_umbrella(a: str, b: str) -> bool:
+        source_a, source_b = source_of(a), source_of(b)
+        if source_a is None or source_b is None or source_a.side is None:
+            return False
+        return source_a.side == source_b.side and (source_a.umbrella or source_b.umbrella)
+
+    @functools.cache
+    def similarity(a: str, b: str) -> float:
+        # A base and the province that holds it name the same place at two scales; a monitor's
+        # "Iran-backed groups" and the faction that names itself describe the same attacker.
+        if related_places(a, b) or same_side_umbrella(a, b):
+            return 1.0
+        return entity_similarity(a, b)
+
+    return Matchers(actor_side, related_places, similarity)
+
+
+Judged = Mapping[tuple[str, str, Relation], float]
+"""Confidences of pairs judged before, by (party claim id, evidence claim id, rules' relation)."""
+
+
+def build_incidents(
+    groups: Sequence[Sequence[Claim]],
+    knowledge: Knowledge,
+    match: Matchers,
+    progress: Progress | None = None,
+    judged: Judged | None = None,
+) -> list[Incident]:
+    """One incident per group of claims: the party claims judged, each incident graded.
+
+    The pairs of every group are scored by ``match.scorer`` in one batch, so a classifier's
+    per-call costs (and its embedding of the words that differ) are paid once, not per incident.
+    A pair in ``judged`` keeps the confidence it was given there and is not scored again: with a
+    scorer, a pair's confidence depends on its two claims alone (the incremental store's
+    incidents, kept as stored, rely on that too).
+    """
+    opposing = knowledge.registry.opposing
+    kept = [incident_pairs(group, opposing=opposing, similarity=match.similarity) for group in groups]
+    known = judged if match.scorer is not None and judged is not None else {}
+    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if (c.id, e.id, r) not in known]
+    if progress and flat:
+        progress(f"judging {len(flat)} claim/evidence pairs in {len(groups)} incidents")
+    scored = iter(match.scorer(flat)) if match.scorer and flat else iter(())
+    incidents = []
+    for group, pairs in zip(groups, kept, strict=True):
+        confidences = None
+        if match.scorer is not None:
+            confidences = [
+                known[key] if (key := (c.id, e.id, r)) in known else incident_probability(r, next(scored))
+                for c, e, _, r in pairs
+            ]
+        findings = incident_findings(group, pairs, confidences=confidences)
+        grade, rule = grade_incident(group, findings, opposing=opposing)
+        ids = tuple(c.id for c in group)
+        incidents.append(
+            Incident(
+                id="i-" + _digest(*sorted(ids)),
+                title=incident_title(group),
+                claim_ids=ids,
+                grade=grade,
+                grade_rule=rule,
+                findings=findings,
+            )
+        )
+    return incidents
+
+
+def judge_scorer(
+    embedder: Embedder,
+    knowledge: Knowledge,
+    claims: Sequence[Claim] = (),
+    vectors: np.ndarray | None = None,
+) -> PairScorer | None:
+    """The shipped judge model as a scorer, loaded once per run; None without one for ``embedder``.
+
+    The model's interaction features come from one embedder's vectors, so a run with another
+    model keeps the rules' heuristic confidences rather than feed it foreign vectors. The event
+    claims' ``vectors`` (rows of ``claims``, as :func:`verify.engine.pipeline.embed_events` gives them)
+    are reused.
+    """
+    from verify.model.classify import load_model
+    from verify.model.pairs import PairJudge
+
+    try:
+        model = load_model()
+    except ModelError:
+        return None
+    if model.embedder != embedder.name:
+        return None
+    judge = PairJudge(embedder, knowledge.registry, knowledge.places, model)
+    if vectors is not None:
+        rows = [i for i, c in enumerate(claims) if c.kind == ClaimKind.EVENT]
+        judge.remember([claims[i].text for i in rows], vectors[rows])
+    return judge.probabilities

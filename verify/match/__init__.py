@@ -1,0 +1,1 @@
+"""verify.match.grouping."""

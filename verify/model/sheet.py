@@ -1,0 +1,83 @@
+"""The spreadsheet side of ``verify pairs``: rows read with clear errors, verdict columns added."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from verify.errors import InputError
+from verify.records import FacetDiff
+
+if TYPE_CHECKING:
+    from verify.model.pairs import PairVerdict
+
+OUTPUT_COLUMNS = ("relation", "confidence", "rationale", "facets")
+
+
+def read_pairs(path: Path, claim: str, evidence: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a CSV; unknown columns and empty cells are InputErrors."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = list(reader.fieldnames or [])
+            if not header:
+                raise InputError(str(path), "empty file: expected a header row")
+            for column in (claim, evidence):
+                if column not in header:
+                    found = ", ".join(repr(h) for h in header)
+                    raise InputError(str(path), f"no column {column!r}; columns found: {found}", 1)
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise InputError(str(path), f"expected {len(header)} fields", reader.line_num)
+                for column in (claim, evidence):
+                    if not row[column].strip():
+                        raise InputError(str(path), f"empty {column!r} cell", reader.line_num)
+                rows.append(row)
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputError(str(path), f"malformed CSV ({exc})") from None
+    return header, rows
+
+
+def _facet_names(diffs: Sequence[FacetDiff]) -> str:
+    return ";".join(dict.fromkeys(d.name for d in diffs))
+
+
+def output_rows(
+    header: Sequence[str], rows: Sequence[dict[str, str]], verdicts: Sequence[PairVerdict]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The input rows with ``relation``, ``confidence``, ``rationale`` and ``facets`` added."""
+    columns = [h for h in header if h not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+    out = []
+    for row, v in zip(rows, verdicts, strict=True):
+        added = {
+            "relation": str(v.relation),
+            "confidence": f"{v.confidence:.3f}",
+            "rationale": " | ".join(v.rationale),
+            "facets": _facet_names(v.facets),
+        }
+        out.append({**{h: row[h] for h in header}, **added})
+    return columns, out
+
+
+def write_csv(path: Path | None, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
+    """Write rows to ``path`` atomically (a temp file then a rename), or to stdout for ``None``."""
+    if path is None:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)

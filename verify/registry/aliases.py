@@ -1,0 +1,188 @@
+"""A script-aware alias index: registry names found in running text and looked up alone.
+
+``AliasIndex`` finds names inside running text (Arabic with tashkeel, tatweel and attached clitics, or
+English in any case) and resolves a single name exactly or fuzzily, across scripts via a consonant
+skeleton. The source registry and the place gazetteer each build one over their entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from verify.registry.namekeys import _fold, _fold_char, _loose, fold, skeleton
+from verify.text.arabic import has_arabic, transliterate
+
+# A clitic conjunction (و ف) and/or preposition (ب ل ك) glued to a word; ل + ال is written لل.
+_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+_LIL = ("لل", "ولل", "فلل")
+_MIN_STEM = 2
+_KEY_CUTOFF = 90.0
+_SKELETON_CUTOFF = 90.0
+_WORD_CUTOFF = 75.0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An alias occurrence; ``text == original[start:end]`` (clitic prefixes left outside)."""
+
+    start: int
+    end: int
+    text: str
+    id: str
+
+
+class AliasIndex:
+    """Exact in-text alias finding and exact-then-fuzzy name lookup over (id, aliases) pairs.
+
+    Where two ids share an alias, the later pair wins, so user entries override bundled ones.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Iterable[str]]],
+        lookup_only: Iterable[tuple[str, Iterable[str]]] = (),
+    ) -> None:
+        """``lookup_only`` aliases name an entry when given alone but are common words in running text
+        ('الحرة' is Alhurra, and 'free'), so ``find`` ignores them."""
+        self._exact: dict[str, str] = {}
+        spelled: list[tuple[str, str]] = []
+        # first word -> alias words -> (id, acronym: matched only when written in capitals)
+        by_first: dict[str, dict[tuple[str, ...], tuple[str, bool]]] = {}
+        hidden = [(i, tuple(names)) for i, names in lookup_only]
+        hidden_keys = {(i, fold(name)) for i, names in hidden for name in names}
+        tagged = [(True, e) for e in entries] + [(False, e) for e in hidden]
+        for in_text, (entry_id, aliases) in tagged:
+            for alias in aliases:
+                key = fold(alias)
+                if not key:
+                    continue
+                self._exact[key] = entry_id
+                spelled.append((alias, entry_id))
+                if in_text and (entry_id, key) not in hidden_keys:
+                    words = tuple(key.split())
+                    by_first.setdefault(words[0], {})[words] = (entry_id, _is_acronym(alias))
+        self._by_first = by_first
+        self._loose = _unique_map((_loose(k), i) for k, i in self._exact.items())
+        # acronyms ('IRNA', 'SANA') only match exactly: their skeletons collide with names ('Iran')
+        self._skeletons = _unique_map((skeleton(a), i) for a, i in spelled if not _is_acronym(a))
+        # fuzzy skeletons only bridge scripts; within a script the edit ratio on keys is the better judge
+        self._cross = {
+            script: _unique_map(
+                (skeleton(a), i) for a, i in spelled if has_arabic(a) == script and len(skeleton(a)) >= 6
+            )
+            for script in (False, True)
+        }
+        # three-consonant skeletons ('knk') are trusted only across scripts, where spelling varies most
+        self._short_skeletons = {
+            script: _unique_map(
+                (skeleton(a) + _head(a), i)
+                for a, i in spelled
+                if has_arabic(a) == script and len(skeleton(a)) == 3 and len(fold(a)) >= 5
+            )
+            for script in (False, True)
+        }
+        self._loose_keys = [k for k in self._loose if len(k) >= 5]
+
+    def _first_word_candidates(self, word: str) -> Iterator[tuple[int, str]]:
+        """(prefix length, alias first word) pairs the text word can stand for."""
+        if not has_arabic(word):
+            yield 0, word
+            return
+        for prefix in _CLITICS:
+            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+                yield len(prefix), word[len(prefix) :]
+        for prefix in _LIL:
+            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+                yield len(prefix), "ال" + word[len(prefix) :]
+
+    def find(self, text: str) -> list[Mention]:
+        """All non-overlapping alias occurrences in ``text``, longest first, in text order."""
+        norm, pos = _fold(text)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", norm)]
+        words = [norm[s:e] for s, e in spans]
+        found: list[tuple[int, int, str]] = []  # normalised start/end of the matched alias, id
+        for i, word in enumerate(words):
+            for skip, first in self._first_word_candidates(word):
+                for alias_words, (entry_id, acronym) in self._by_first.get(first, {}).items():
+                    n = len(alias_words)
+                    if tuple(words[i + 1 : i + n]) != alias_words[1:]:
+                        continue
+                    start, end = spans[i][0] + skip, spans[i + n - 1][1]
+                    if not acronym or _is_acronym(text[pos[start] : pos[end - 1] + 1]):
+                        found.append((start, end, entry_id))
+        found.sort(key=lambda f: (f[0] - f[1], f[0]))
+        taken: list[tuple[int, int, str]] = []
+        for start, end, entry_id in found:
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, entry_id))
+        mentions = []
+        for start, end, entry_id in sorted(taken):
+            o_start, o_end = pos[start], pos[end - 1] + 1
+            while o_end < len(text) and not _fold_char(text[o_end]):  # keep trailing diacritics
+                o_end += 1
+            mentions.append(Mention(o_start, o_end, text[o_start:o_end], entry_id))
+        return mentions
+
+    def lookup(self, name: str) -> str | None:
+        """Id for one name: exact, then article-free, then fuzzy key or skeleton, then a lone mention."""
+        key = fold(name)
+        if not key:
+            return None
+        if key in self._exact:
+            return self._exact[key]
+        loose = _loose(key)
+        if self._loose.get(loose):
+            return self._loose[loose]
+        if len(loose) >= 5:
+            hits = process.extract(loose, self._loose_keys, scorer=fuzz.ratio, score_cutoff=_KEY_CUTOFF)
+            for candidate, _, _ in hits:
+                if _same_words(loose, candidate) and self._loose[candidate]:
+                    return self._loose[candidate]
+        skel = "" if _is_acronym(name) else skeleton(name)
+        if len(skel) >= 4 and self._skeletons.get(skel):
+            return self._skeletons[skel]
+        short = self._short_skeletons[not has_arabic(name)].get(skel + _head(name))
+        if len(skel) == 3 and len(key) >= 5 and short:
+            return short
+        cross = self._cross[not has_arabic(name)]
+        if len(skel) >= 6:
+            hit = process.extractOne(skel, list(cross), scorer=fuzz.ratio, score_cutoff=_SKELETON_CUTOFF)
+            if hit is not None and cross[hit[0]]:
+                return cross[hit[0]]
+        ids = {m.id for m in self.find(name)}
+        return ids.pop() if len(ids) == 1 else None
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Word by word the same name: short words equal ('US' is not 'UN'), longer ones close."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(
+        x == y if min(len(x), len(y)) <= 3 else fuzz.ratio(x, y) >= _WORD_CUTOFF
+        for x, y in zip(wa, wb, strict=True)
+    )
+
+
+_HEADS = str.maketrans("cqaeiouعاءيو", "kkaaaaaaaayw")
+
+
+def _head(name: str) -> str:
+    """The first sound of a name, kept apart from the skeleton, whose initial vowels and y merge."""
+    first = _loose(fold(name))[:1].translate(_HEADS)
+    return transliterate(first) if has_arabic(first) else first
+
+
+def _is_acronym(name: str) -> bool:
+    return not has_arabic(name) and not any(c.islower() for c in name)
+
+
+def _unique_map(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """key -> id, with '' marking a key shared by different ids (ambiguous, never returned)."""
+    out: dict[str, str] = {}
+    for key, entry_id in pairs:
+        if key:
+            out[key] = entry_id if out.get(key, entry_id) == entry_id else ""
+    return out

@@ -1,0 +1,116 @@
+"""The source registry: known sources with their type, side and aliases in both scripts.
+
+``SourceRegistry`` loads the bundled ``data/sources.json`` plus an optional user file of the same
+shape, and finds or looks up sources through an :class:`~verify.registry.aliases.AliasIndex`. The names this
+module has always offered stay importable from here: the alias index and ``Mention``
+(:mod:`verify.registry.aliases`), ``fold``, ``skeleton`` and ``entity_similarity``
+(:mod:`verify.registry.namekeys`),
+and the registry-file readers (:mod:`verify.registry.entries`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from verify.errors import ConfigError
+from verify.records import Source, SourceType
+from verify.registry.aliases import AliasIndex as AliasIndex
+from verify.registry.aliases import Mention as Mention
+from verify.registry.entries import DATA_DIR as DATA_DIR
+from verify.registry.entries import optional_str as optional_str
+from verify.registry.entries import read_entries as read_entries
+from verify.registry.entries import string_list as string_list
+from verify.registry.namekeys import entity_similarity as entity_similarity
+from verify.registry.namekeys import fold as fold
+from verify.registry.namekeys import skeleton as skeleton
+
+
+def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:
+    name = optional_str(path, item, "name", required=True)
+    assert name is not None
+    try:
+        source_type = SourceType(str(item.get("source_type")))
+    except ValueError:
+        allowed = ", ".join(t.value for t in SourceType)
+        raise ConfigError(f"{path}: {item['id']!r}: 'source_type' must be one of {allowed}") from None
+    side = optional_str(path, item, "side")
+    name_ar = optional_str(path, item, "name_ar")
+    names = (name, *([name_ar] if name_ar else []), *string_list(path, item, "aliases"))
+    umbrella = item.get("umbrella", False)
+    if not isinstance(umbrella, bool):
+        raise ConfigError(f"{path}: {item['id']!r}: 'umbrella' must be true or false")
+    return Source(item["id"], name, source_type, side, tuple(dict.fromkeys(names)), umbrella)
+
+
+def _lookup_only(path: Path, items: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    return {item["id"]: string_list(path, item, "lookup_only") for item in items}
+
+
+def _parse_oppositions(path: Path, data: Mapping[str, Any]) -> set[frozenset[str]]:
+    pairs = data.get("oppositions", [])
+    ok = isinstance(pairs, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in pairs
+    )
+    if not ok:
+        raise ConfigError(f"{path}: 'oppositions' must be a list of [side, side] pairs")
+    return {frozenset(p) for p in pairs}
+
+
+class SourceRegistry:
+    """Known sources with their type, side and aliases in both scripts."""
+
+    def __init__(
+        self,
+        sources: Iterable[Source],
+        oppositions: Iterable[frozenset[str]] = (),
+        lookup_only: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """``lookup_only``: per source id, names ``lookup`` accepts but ``find_mentions`` ignores."""
+        self._sources = {s.id: s for s in sources}
+        self._oppositions = set(oppositions)
+        extra = lookup_only or {}
+        self._index = AliasIndex(
+            ((s.id, s.aliases) for s in self._sources.values()),
+            ((i, names) for i, names in extra.items() if i in self._sources),
+        )
+
+    @classmethod
+    def load(cls, extra: str | os.PathLike[str] | None = None) -> SourceRegistry:
+        """The bundled registry, with entries of the user file ``extra`` added or overriding by id."""
+        sources: dict[str, Source] = {}
+        lookup_only: dict[str, tuple[str, ...]] = {}
+        oppositions: set[frozenset[str]] = set()
+        for path in [DATA_DIR / "sources.json", *([Path(extra)] if extra is not None else [])]:
+            items, data = read_entries(path, "sources")
+            sources.update((item["id"], _parse_source(path, item)) for item in items)
+            lookup_only.update(_lookup_only(path, items))
+            oppositions |= _parse_oppositions(path, data)
+        return cls(sources.values(), oppositions, lookup_only)
+
+    def get(self, source_id: str) -> Source:
+        """The source with this id (KeyError when unknown)."""
+        return self._sources[source_id]
+
+    def lookup(self, name: str) -> Source | None:
+        """The source a name refers to (exact alias, else a strict fuzzy match), or None."""
+        source_id = self._index.lookup(name)
+        return self._sources[source_id] if source_id else None
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Source mentions in running text; ``Mention.id`` is the source id."""
+        return self._index.find(text)
+
+    def opposing(self, side_a: str | None, side_b: str | None) -> bool:
+        """True when the two sides are declared in conflict with each other."""
+        if side_a is None or side_b is None:
+            return False
+        return frozenset((side_a, side_b)) in self._oppositions
+
+    def __iter__(self) -> Iterator[Source]:
+        return iter(self._sources.values())
+
+    def __len__(self) -> int:
+        return len(self._sources)
