@@ -1,6 +1,6 @@
 """The naive grouping the benchmark compares against: every event claim scored against every other.
 
-This is what ``verify.match.grouping.group_incidents`` did before candidate search: the same pair
+This is what ``verify.match.groups.group_incidents`` did before candidate search: the same pair
 score and constraints, on all ``n (n - 1) / 2`` pairs, then complete linkage per connected
 component. Kept here only as the yardstick.
 """
@@ -13,17 +13,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from verify.match.grouping import (
-    MatchConfig,
-    Similarity,
-    _cluster,
-    _distance,
-    _Pairs,
-    _side,
-    _UnionFind,
-    _view,
-)
+from verify.match import MatchConfig
+from verify.match.clustering import UnionFind, _cluster
+from verify.match.groups import _side
+from verify.match.pairscore import PairRules, pair_distance, pair_view
 from verify.records import Claim, ClaimKind, Entity
+from verify.registry import Similarity
 
 
 def group_all_pairs(
@@ -31,11 +26,11 @@ def group_all_pairs(
     vectors: npt.NDArray[Any],
     *,
     similarity: Similarity,
-    config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen, as in verify.match.grouping
+    config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen, as in verify.match.groups
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
 ) -> list[list[int]]:
-    """Same contract as :func:`verify.match.grouping.group_incidents`, quadratic in the event claims."""
+    """Same contract as :func:`verify.match.groups.group_incidents`, quadratic in the event claims."""
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
         return [[i] for i in events]
@@ -43,16 +38,16 @@ def group_all_pairs(
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = matrix / np.where(norms > 0, norms, 1.0)
     cosine = matrix @ matrix.T
-    pairs = _Pairs(similarity, config, related_places)
-    views = [_view(claims[i], config) for i in events]
+    pairs = PairRules(similarity, config, related_places)
+    views = [pair_view(claims[i], config) for i in events]
     sides = [_side(claims[i].facets.actor, actor_side) for i in events]
     n = len(events)
     threshold = 1.0 - config.min_score
     distance = np.zeros((n, n), dtype=np.float64)
-    links = _UnionFind(n)
+    links = UnionFind(n)
     for a in range(n):
         for b in range(a + 1, n):
-            d = _distance(pairs, views, sides, a, b, float(cosine[a, b]))
+            d = pair_distance(pairs, views, sides, a, b, float(cosine[a, b]))
             distance[a, b] = distance[b, a] = d
             if d < threshold:
                 links.union(a, b)

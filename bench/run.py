@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.baseline import group_all_pairs
 from bench.corpus import generate
+from verify import match
 from verify.embed import CachedEmbedder, Embedder, HashingEmbedder, load_embedder
 from verify.engine import pipeline
-from verify.match import grouping as match
 from verify.match.candidates import VectorIndex
 from verify.read.ingest import load_documents
 from verify.records import Claim, ClaimKind, Report

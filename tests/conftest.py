@@ -32,6 +32,6 @@ def english_path() -> Path:
 
 @pytest.fixture(scope="session")
 def knowledge():  # type: ignore[no-untyped-def]
-    from verify.engine.pipeline import Knowledge, Settings
+    from verify.registry import Knowledge, Settings
 
     return Knowledge.load(Settings())

@@ -10,12 +10,13 @@ import numpy as np
 from bench.baseline import group_all_pairs
 from bench.corpus import generate
 from bench.run import pairwise_f1
+from verify.claims import extract_claims, type_documents
 from verify.embed import HashingEmbedder
-from verify.engine.pipeline import Knowledge, Settings, embed_events, extract_claims, type_documents
+from verify.engine.pipeline import embed_events
 from verify.match.candidates import Item, VectorIndex, candidate_pairs
-from verify.match.grouping import group_incidents
+from verify.match.groups import group_incidents
 from verify.records import Claim, ClaimKind, Document, SourceType
-from verify.registry.sources import entity_similarity
+from verify.registry import Knowledge, Settings, entity_similarity
 
 DAY = dt.date(2024, 1, 1)
 

@@ -25,7 +25,7 @@ from verify.model.features import (
     pair_row,
 )
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
-from verify.registry.sources import entity_similarity
+from verify.registry import entity_similarity
 
 NONE = Facets()
 
@@ -227,7 +227,8 @@ def _two_groups(evidence_count: int) -> tuple[list[Claim], list[Claim]]:
 
 
 def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
-    from verify.engine.pipeline import Knowledge, Settings, build_incidents, matchers
+    from verify.judge import build_incidents, matchers
+    from verify.registry import Knowledge, Settings
 
     knowledge = Knowledge.load(Settings())
     first, second = _two_groups(evidence_count=2)
@@ -249,7 +250,8 @@ def test_incidents_are_scored_in_one_batch_with_the_same_findings() -> None:
 
 
 def test_pairs_judged_before_keep_their_confidence_and_are_not_scored_again() -> None:
-    from verify.engine.pipeline import Knowledge, Settings, build_incidents, matchers
+    from verify.judge import build_incidents, matchers
+    from verify.registry import Knowledge, Settings
 
     knowledge = Knowledge.load(Settings())
     first, second = _two_groups(evidence_count=3)

@@ -8,8 +8,9 @@ import pytest
 
 from verify.embed import load_embedder
 from verify.embed.base import Embedder
-from verify.engine.pipeline import Knowledge, run
+from verify.engine.pipeline import run
 from verify.records import Claim, Incident, Relation, Report
+from verify.registry import Knowledge
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "omar_field"
 

@@ -11,9 +11,10 @@ import pytest
 
 from verify.embed import HashingEmbedder
 from verify.engine.partition import chunked, local_map, read_inputs
-from verify.engine.pipeline import Knowledge, run
+from verify.engine.pipeline import run
 from verify.errors import InputError
 from verify.read.ingest import load_documents
+from verify.registry import Knowledge
 from verify.report import report_to_dict
 
 distributed = pytest.importorskip("distributed")

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from verify.errors import InputError
+from verify.read import decode_bytes
 from verify.read.article import extract_article
-from verify.read.ingest import decode_bytes, load_documents
+from verify.read.ingest import load_documents
 from verify.records import SourceType
 
 DATA = Path(__file__).parent / "data" / "ingest"

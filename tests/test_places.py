@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from verify.errors import ConfigError
+from verify.registry import fold
 from verify.registry.places import KINDS, Gazetteer
-from verify.registry.sources import fold
 
 
 @pytest.fixture(scope="module")

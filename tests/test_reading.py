@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from verify.engine.pipeline import Knowledge, extract_claims, type_documents
+from verify.claims import extract_claims, type_documents
 from verify.read.ingest import load_documents
 from verify.records import Claim, ClaimKind, Document, SourceType, Weapon
+from verify.registry import Knowledge
 
 
 def _read(paths: list[Path], knowledge: Knowledge) -> dict[str, tuple[Document, list[Claim]]]:

@@ -18,11 +18,10 @@ from hypothesis import strategies as st
 
 from verify.records import Report, Review
 from verify.report import assemble as assemble_mod
-from verify.report import display, write_report
+from verify.report import display, page_name, write_report
 from verify.report import exports as exports_mod
 from verify.report import render as render_mod
 from verify.report import writer as writer_mod
-from verify.report.context import page_name
 from verify.report.jsontext import dumps_indented
 from verify.report.pages import MANIFEST, PARTS, parse_manifest, parse_parts
 from verify.report.ranking import by_stake

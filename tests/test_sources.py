@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from verify.errors import ConfigError
 from verify.records import SourceType
-from verify.registry.sources import AliasIndex, Mention, SourceRegistry, entity_similarity, fold
+from verify.registry import AliasIndex, Mention, entity_similarity, fold
+from verify.registry.sources import SourceRegistry
 
 
 @pytest.fixture(scope="module")

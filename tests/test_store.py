@@ -38,8 +38,8 @@ from verify.match.candidates import Item, candidate_pairs, pairs_with
 from verify.records import Relation
 from verify.report import report_to_dict
 from verify.report.review import parse_reviews
+from verify.store import Saved, Store, plan_documents
 from verify.store import db as store_module
-from verify.store.db import Store
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "omar_field"
 
@@ -199,16 +199,16 @@ def test_interrupted_save_leaves_the_store_as_it_was(
     _store_run(db, [a], knowledge)
     with Store(db) as store:
         snapshot = store.load()
-    real = store_module._write
+    real = store_module.write_rows
 
     def interrupted(conn: sqlite3.Connection, *args: Any) -> None:
         real(conn, *args)  # every row is written, then Ctrl-C before the commit
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store_module, "_write", interrupted)
+    monkeypatch.setattr(store_module, "write_rows", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _store_run(db, [b], knowledge)
-    monkeypatch.setattr(store_module, "_write", real)
+    monkeypatch.setattr(store_module, "write_rows", real)
     with Store(db) as store:
         assert store.load() == snapshot
     assert report_to_dict(_store_run(db, [b], knowledge).report) == _plain([a, b], knowledge)
@@ -221,7 +221,7 @@ def test_a_store_changed_meanwhile_is_not_overwritten(tmp_path: Path, corpus: An
         stale = store.load()
     _store_run(db, [a], knowledge)
     with Store(db) as store, pytest.raises(InputError, match="another run"):
-        store.save(stale, store_module.Saved("x", [], {}, store_module.plan_documents(stale, []),
+        store.save(stale, Saved("x", [], {}, plan_documents(stale, []),
                                              [], {}, [], frozenset(), [], {}, [], False))  # fmt: skip
 
 
@@ -273,7 +273,7 @@ def test_records_round_trip(knowledge: Any) -> None:
 def _snapshot_and_rows(db: Path) -> tuple[store_module.Stored | None, store_module.Stored]:
     with Store(db) as store, closing(store._conn.cursor()) as cur:
         run, stamp = int(store._meta("run") or 0), store._meta("fingerprint")
-        return store_module._read_snapshot(cur, run, stamp), store_module._read_rows(cur, run, stamp)
+        return store_module.read_snapshot(cur, run, stamp), store_module.read_rows(cur, run, stamp)
 
 
 def _same_state(a: store_module.Stored, b: store_module.Stored) -> bool:

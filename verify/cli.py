@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from verify import __version__
 from verify.errors import VerifyError
+from verify.files import atomic_write
 
 if TYPE_CHECKING:
     from verify.embed import Embedder
@@ -139,9 +140,10 @@ def _default_out(inputs: Sequence[str]) -> Path:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from verify.engine.pipeline import Knowledge, Settings, extract_claims, type_documents
-    from verify.read.ingest import load_documents
-    from verify.report import claim_to_dict
+    from verify.claims import extract_claims, type_documents
+    from verify.codec import claim_to_dict
+    from verify.read import load_documents
+    from verify.registry import Knowledge, Settings
 
     knowledge = Knowledge.load(Settings(registry=args.registry, places=args.places))
     documents = type_documents(load_documents(args.inputs, on_warning=_warn), knowledge)
@@ -155,9 +157,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.output)
+        atomic_write(args.output, text.encode("utf-8"))
         if not args.quiet:
             print(f"verify: wrote {len(lines)} claims to {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -172,9 +172,9 @@ def _run_embedder(model: str | None, cache: Path | None) -> Embedder:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from verify.engine.pipeline import Knowledge, Settings, run
-    from verify.report import write_report
-    from verify.report.review import apply_reviews, load_reviews
+    from verify.engine import run
+    from verify.registry import Knowledge, Settings
+    from verify.report import apply_reviews, load_reviews, write_report
 
     progress = _Progress(args.quiet)
     # Read the reviews before the slow work, so a bad file fails at once.
@@ -185,8 +185,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     make_embedder = functools.partial(_run_embedder, args.model, cache)
     changes = None
     if args.store is not None:
-        from verify.engine.pipeline import run_incremental
-        from verify.store.db import Store
+        from verify.engine import run_incremental
+        from verify.store import Store
 
         with Store(args.store) as store:  # the store keeps the vectors: no second cache
             done = run_incremental(
@@ -195,7 +195,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )  # fmt: skip
         report, reviews, changes = done.report, done.reviews, done.changes
     elif args.engine == "dask" or args.scheduler is not None:
-        from verify.engine.cluster import DaskOptions, run_on_dask
+        from verify.engine import DaskOptions, run_on_dask
 
         options = DaskOptions(scheduler=args.scheduler)
         report = run_on_dask(args.inputs, make_embedder, knowledge, options, progress, _warn)
@@ -216,8 +216,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     progress(f"wrote {', '.join(str(p) for p in written)}")
     if changes is not None:
-        from verify.store.changes import describe
-        from verify.store.db import add_changes
+        from verify.store import add_changes, describe
 
         add_changes(out / "report.json", changes)
         for line in [] if args.quiet else describe(changes):
@@ -230,10 +229,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-untyped-def]
     from verify.embed import CachedEmbedder, load_embedder
     from verify.errors import ModelError
-    from verify.model.classify import load_model
-    from verify.model.pairs import PairJudge
-    from verify.registry.places import Gazetteer
-    from verify.registry.sources import SourceRegistry
+    from verify.model import PairJudge, load_model
+    from verify.registry import Gazetteer, SourceRegistry
 
     embedder = load_embedder(args.model)
     if not args.no_cache:
@@ -245,7 +242,7 @@ def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from verify.model.pairs import output_rows, read_pairs, write_csv
+    from verify.model import output_rows, read_pairs, write_csv
 
     progress = _Progress(args.quiet, after_s=0.0)
     header, rows = read_pairs(args.csv, args.claim, args.evidence)
@@ -262,8 +259,7 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 def _cmd_train(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from verify.model.classify import DEFAULT_MODEL_PATH
-    from verify.model.train import train_and_save
+    from verify.model import DEFAULT_MODEL_PATH, train_and_save
 
     progress = _Progress(args.quiet, after_s=0.0)
     judge = _pair_judge(args, with_model=False)

@@ -14,6 +14,7 @@ back from a row equals the record read back from its dict.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import Enum
 from typing import Any, TypeVar
@@ -36,9 +37,9 @@ from verify.records import (
     TimeRef,
     Weapon,
 )
-from verify.report.serialize import claim_to_dict, jsonable
 
 __all__ = [
+    "FACET_NAMES",
     "Row",
     "claim_from_dict",
     "claim_from_row",
@@ -54,7 +55,57 @@ __all__ = [
     "incident_from_row",
     "incident_to_dict",
     "incident_to_row",
+    "jsonable",
 ]
+
+
+FACET_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Facets))
+"""Facet names in their contract order."""
+
+
+def jsonable(value: object) -> Any:
+    """Any facet value (or a FacetDiff's claimed/reported) as a JSON-ready value."""
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Entity):
+        return {"text": value.text, "canonical": value.canonical}
+    if isinstance(value, TimeRef):
+        return {"text": value.text, "date": value.date.isoformat() if value.date else None}
+    if isinstance(value, Casualties):
+        return {"killed": value.killed, "injured": value.injured, "none_reported": value.none_reported}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    # Unknown objects still serialise rather than crash a finished run.
+    return str(value)
+
+
+def _facets_to_dict(facets: Facets) -> dict[str, Any]:
+    return {name: jsonable(getattr(facets, name)) for name in FACET_NAMES}
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """One claim in its report.json shape (also the line format of ``verify extract``)."""
+    return {
+        "id": claim.id,
+        "document_id": claim.document_id,
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "source": claim.source,
+        "source_type": claim.source_type.value,
+        "lang": claim.lang,
+        "kind": claim.kind.value,
+        "facets": _facets_to_dict(claim.facets),
+        "side": claim.side,
+        "speaker": claim.speaker,
+        "published": jsonable(claim.published),
+    }
 
 
 E = TypeVar("E", bound=Enum)

@@ -7,8 +7,12 @@ Every record is a frozen dataclass so that a stage cannot mutate what an earlier
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+Progress = Callable[[str], None]
+"""The callback a long step reports its progress to, one line at a time."""
 
 
 class SourceType(StrEnum):

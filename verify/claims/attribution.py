@@ -23,8 +23,7 @@ from typing import Protocol
 
 from verify.bundled import bundled_json
 from verify.records import Attribution, ClaimKind, Document, Source, SourceType
-from verify.text.arabic import has_arabic, normalize_arabic
-from verify.text.split import split_clauses
+from verify.text import has_arabic, normalize_arabic, split_clauses
 
 UNKNOWN_PUBLISHER = "unknown publisher"
 _TOKEN = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640']+")

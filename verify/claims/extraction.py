@@ -16,13 +16,13 @@ from dataclasses import replace
 
 from verify.claims.attribution import AttributedSpan, attribute, document_attribution
 from verify.claims.context import resolve_in_document
-from verify.facets.extract import extract_facets
+from verify.facets import extract_facets
 from verify.records import Claim, ClaimKind, Document, Entity, Facets, Outcome, SourceType
-from verify.registry.knowledge import Knowledge
-from verify.text.arabic import has_arabic
+from verify.registry import Knowledge
+from verify.text import has_arabic
 
 
-def _digest(*parts: object) -> str:
+def stable_digest(*parts: object) -> str:
     """Twelve hex digits of sha256 over ``parts`` joined by '|': the ids of claims and incidents."""
     return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
 
@@ -79,7 +79,7 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
         elif facets is not None and _defender_as_actor(span, facets, knowledge):
             facets = replace(facets, actor=None)
         claim = Claim(
-            id="c-" + _digest(document.id, span.start, span.end),
+            id="c-" + stable_digest(document.id, span.start, span.end),
             document_id=document.id,
             text=span.text,
             start=span.start,

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from verify.text.arabic import normalize_key
+from verify.text import normalize_key
 
 Vectors = npt.NDArray[np.float32]
 """A ``(n, d)`` float32 matrix whose rows have unit L2 norm (zero rows for empty texts)."""

@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from verify.embed.base import Embedder, Vectors
-from verify.engine.pipeline import Knowledge, Progress, run
+from verify.embed import Embedder, Vectors
+from verify.engine.pipeline import run
 from verify.errors import ConfigError, VerifyError
-from verify.records import Report
+from verify.records import Progress, Report
+from verify.registry import Knowledge
 
 __all__ = ["DaskMapper", "DaskOptions", "WorkerEmbedder", "dask_mapper", "run_on_dask"]
 

@@ -1,9 +1,9 @@
 """What a run against the incremental store adds to the stages
 (:func:`verify.engine.pipeline.run_incremental`).
 
-Its result (:class:`StoreRun`); the regrouping (:func:`_regroup`) that groups only the claims
+Its result (:class:`StoreRun`); the regrouping (:func:`regroup_store`) that groups only the claims
 new to the store, with those whose component lost a claim, and keeps every other incident as
-stored, judged pairs included; and the collector freeze (:func:`_heap_frozen`) that spares each
+stored, judged pairs included; and the collector freeze (:func:`heap_frozen`) that spares each
 garbage collection a walk over the store just loaded. The stage order stays in
 :mod:`verify.engine.pipeline`.
 """
@@ -18,15 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from verify.claims.extraction import _digest
-from verify.judge.findings import PairScorer
-from verify.judge.incidents import build_incidents, matchers
-from verify.match.grouping import grouping, regroup_incidents
+from verify.claims.extraction import stable_digest
+from verify.judge import PairScorer, build_incidents, matchers
+from verify.match import grouping, regroup_incidents
 from verify.records import Claim, Incident, Report
-from verify.registry.knowledge import Knowledge
-from verify.registry.sources import entity_similarity
-from verify.report.review import ReviewRow
-from verify.store.state import Plan, Stored
+from verify.registry import Knowledge, entity_similarity
+from verify.report import ReviewRow
+from verify.store import Plan, Stored
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class StoreRun:
 
 
 @contextmanager
-def _heap_frozen() -> Iterator[None]:
+def heap_frozen() -> Iterator[None]:
     """Have the garbage collector pass over every object alive now until the block ends.
 
     Modules, models and the store just loaded outlive the run, yet each full collection would
@@ -55,7 +53,7 @@ def _heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _regroup(
+def regroup_store(
     claims: Sequence[Claim],
     vectors: np.ndarray,
     fresh: Sequence[int],
@@ -95,7 +93,7 @@ def _regroup(
     kept: list[Incident | None] = [
         None
         if is_fresh & set(members)
-        else before.incidents.get("i-" + _digest(*sorted(c.id for c in group)))
+        else before.incidents.get("i-" + stable_digest(*sorted(c.id for c in group)))
         for members, group in zip(found.clusters, groups, strict=True)
     ]
     # A pair judged in an earlier run keeps its confidence, unless either claim was extracted again.

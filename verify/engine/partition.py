@@ -17,17 +17,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from verify.read.ingest import assign_ids, input_files
-from verify.read.ingest import read_file as _read_file
+from verify.read import assign_ids, input_files
+from verify.read import read_file as _read_file
 from verify.records import Document
 
 __all__ = [
     "EMBED_CHUNK",
     "EXTRACT_BATCH",
     "Mapper",
-    "assign_ids",
     "chunked",
-    "input_files",
     "local_map",
     "read_inputs",
 ]

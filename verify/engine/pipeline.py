@@ -23,31 +23,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from verify.claims.extraction import _claims_own_attack as _claims_own_attack
-from verify.claims.extraction import _defender_as_actor as _defender_as_actor
-from verify.claims.extraction import _digest as _digest
-from verify.claims.extraction import extract_claims as extract_claims
-from verify.claims.extraction import type_documents as type_documents
-from verify.embed.base import Embedder
-from verify.engine.incremental import StoreRun as StoreRun
-from verify.engine.incremental import _heap_frozen as _heap_frozen
-from verify.engine.incremental import _regroup as _regroup
+from verify.claims import extract_claims, type_documents
+from verify.embed import Embedder
+from verify.engine.incremental import StoreRun, heap_frozen, regroup_store
 from verify.engine.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
-from verify.judge.findings import PairScorer
-from verify.judge.incidents import Judged as Judged
-from verify.judge.incidents import Matchers as Matchers
-from verify.judge.incidents import build_incidents as build_incidents
-from verify.judge.incidents import judge_scorer as judge_scorer
-from verify.judge.incidents import matchers as matchers
-from verify.match.grouping import MatchConfig, group_incidents
-from verify.records import Claim, ClaimKind, Document, Incident, Report, SourceType
-from verify.registry.knowledge import Knowledge as Knowledge
-from verify.registry.knowledge import Progress as Progress
-from verify.registry.knowledge import Settings as Settings
-from verify.registry.sources import entity_similarity
-from verify.report.review import ReviewRow
-from verify.store.changes import diff_runs
-from verify.store.db import Saved, Store, fingerprint, merge_reviews, plan_documents, text_hash
+from verify.judge import PairScorer, build_incidents, matchers
+from verify.match import MatchConfig, group_incidents
+from verify.model import judge_scorer
+from verify.records import Claim, ClaimKind, Document, Incident, Progress, Report, SourceType
+from verify.registry import Knowledge, Settings, entity_similarity
+from verify.report import ReviewRow
+from verify.store import Saved, Store, diff_runs, fingerprint, merge_reviews, plan_documents, text_hash
 
 
 def extract_batch(knowledge: Knowledge, documents: Sequence[Document]) -> list[tuple[Document, list[Claim]]]:
@@ -86,7 +72,7 @@ def cross_reference(
 ) -> list[Incident]:
     """Group event claims into incidents, judge the party claims and grade each incident.
 
-    With a ``scorer`` (see :func:`~verify.judge.incidents.judge_scorer`) findings carry the classifier's
+    With a ``scorer`` (see :func:`~verify.model.scorer.judge_scorer`) findings carry the classifier's
     confidences.
     """
     match = replace(matchers(knowledge), scorer=scorer)
@@ -157,7 +143,7 @@ def run_incremental(
     """
     say = progress or (lambda _message: None)
     before = store.load()
-    with _heap_frozen():
+    with heap_frozen():
         stamp = fingerprint(embedder.name, (settings.registry, settings.places))
         rebuild = before.fingerprint != stamp
         loaded = type_documents(read_inputs(inputs, local_map, on_warning), knowledge)
@@ -175,7 +161,7 @@ def run_incremental(
         say(f"extracted {len(fresh)} claims; {len(claims)} in the store")
         vectors = embed_events(claims, store.embedder(embedder))
         scorer = judge_scorer(embedder, knowledge, claims, vectors)
-        incidents, components, built = _regroup(
+        incidents, components, built = regroup_store(
             claims, vectors, fresh, before, plan, knowledge, rebuild, scorer
         )
         say(f"grouped, judged and graded {len(built)} incidents; {len(incidents)} in the store")

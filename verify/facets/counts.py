@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from verify.facets.lexicon import _CLAUSE_END, _find, _Hit, _overlaps, _words, _words_before
+from verify.facets.lexicon import CLAUSE_END, TermHit, find_terms, overlaps, word_set, words_before
 from verify.records import Casualties, Count, Outcome, Weapon
-from verify.text.arabic import has_arabic
-from verify.text.numbers import NumberMention, fold_key, load_lexicon
+from verify.text import NumberMention, fold_key, has_arabic, load_lexicon
 
 # -- weapon and count ---------------------------------------------------------------------------
 
 
-def _number_before(at: int, numbers: Sequence[NumberMention], text: str) -> NumberMention | None:
+def number_before(at: int, numbers: Sequence[NumberMention], text: str) -> NumberMention | None:
     """The number written just before ``at`` ('3 rockets', 'dozens of rockets', 'three armed drones')."""
     for m in reversed(numbers):
         if m.end > at:
@@ -29,11 +28,11 @@ def _number_before(at: int, numbers: Sequence[NumberMention], text: str) -> Numb
     return None
 
 
-def _count(hit: _Hit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:
+def _count(hit: TermHit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:
     """The count one weapon or attack phrase states, and whether it is explicit (number or dual)."""
     if hit.form == "dual":
         return 2, True
-    number = _number_before(hit.start, numbers, text) if hit.form != "mass" else None
+    number = number_before(hit.start, numbers, text) if hit.form != "mass" else None
     if number is not None:
         return (number.value, True) if number.value is not None else ("multiple", False)
     if hit.form == "plural":
@@ -41,14 +40,14 @@ def _count(hit: _Hit, numbers: Sequence[NumberMention], text: str) -> tuple[Coun
     if hit.form == "singular":
         arabic = has_arabic(text[hit.start : hit.end])
         if (arabic and not hit.definite) or (
-            not arabic and _words_before(text, hit.start, 1) in (["a"], ["an"])
+            not arabic and words_before(text, hit.start, 1) in (["a"], ["an"])
         ):
             return 1, False
     return None, False
 
 
-def _weapon_and_count(
-    arms: list[_Hit], numbers: Sequence[NumberMention], text: str
+def find_weapon_and_count(
+    arms: list[TermHit], numbers: Sequence[NumberMention], text: str
 ) -> tuple[Weapon | None, Count | None]:
     """The weapon tied to the counted attack, else the first named; the count that goes with it."""
     weapons = [h for h in arms if h.label != "attack"]
@@ -79,56 +78,56 @@ def _negated(text: str, at: int, reach: int = 3) -> bool:
     """
     before = re.split(r"[.,،;؛:]", text[max(0, at - 80) : at])[-1]
     words = fold_key(before).split()[-reach:]
-    negations = [i for i, w in enumerate(words) if w in _words("negations")]
+    negations = [i for i, w in enumerate(words) if w in word_set("negations")]
     if not negations:
         return False
-    return not any(w in _words("uncertainty") for w in words[negations[-1] + 1 :])
+    return not any(w in word_set("uncertainty") for w in words[negations[-1] + 1 :])
 
 
-def _outcome(hits: list[_Hit], text: str) -> Outcome | None:
+def find_outcome(hits: list[TermHit], text: str) -> Outcome | None:
     flip = {"hit": "missed", "damage": "no_damage"}
     found = {flip[h.label] if h.label in flip and _negated(text, h.start) else h.label for h in hits}
     return next((Outcome(o) for o in load_lexicon()["outcomes"]["_order"] if o in found), None)
 
 
-def _toll(cue: _Hit, numbers: Sequence[NumberMention], used: set[int], text: str) -> int | None:
+def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: str) -> int | None:
     """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى')."""
     after = [m for m in numbers if m.start >= cue.end]
     if (
         after
         and after[0].start not in used
-        and fold_key(text[cue.end : after[0].start]) in {"", *_words("gap")}
+        and fold_key(text[cue.end : after[0].start]) in {"", *word_set("gap")}
     ):
         used.add(after[0].start)
         return after[0].value
     before = [m for m in numbers if m.end <= cue.start]
     if before and before[-1].start not in used:
         gap = text[before[-1].end : cue.start]
-        if len(gap.split()) <= 5 and not _CLAUSE_END.search(gap) and not re.search(r"\d", gap):
+        if len(gap.split()) <= 5 and not CLAUSE_END.search(gap) and not re.search(r"\d", gap):
             used.add(before[-1].start)
             return before[-1].value
     window = text[cue.end : cue.end + 40]
-    victims = [v for v in _find(window, "victims") if fold_key(window[: v.start]) in ("", "a", "an")]
+    victims = [v for v in find_terms(window, "victims") if fold_key(window[: v.start]) in ("", "a", "an")]
     return int(victims[0].label) if victims else None
 
 
-def _casualties(
-    text: str, numbers: Sequence[NumberMention], outcomes: list[_Hit], used: set[int]
+def find_casualties(
+    text: str, numbers: Sequence[NumberMention], outcomes: list[TermHit], used: set[int]
 ) -> Casualties | None:
     """Killed and injured counts, or none reported; ``None`` when the text does not mention them."""
-    nones = _find(text, "none")
+    nones = find_terms(text, "none")
     none_reported = bool(nones)
     counts: dict[str, int | None] = {"killed": None, "injured": None}
     mentioned = False
-    for cue in _find(text, "cues"):
-        if _overlaps(cue, [*nones, *outcomes]):
+    for cue in find_terms(text, "cues"):
+        if overlaps(cue, [*nones, *outcomes]):
             continue
         # "دون ورود معلومات عن سقوط قتلى": the negation may stand a few words before the cue.
         if _negated(text, cue.start, reach=6):
             none_reported = True
             continue
         value = _toll(cue, numbers, used, text)
-        if value is None and fold_key(text[cue.start : cue.end]).split()[-1] in _words("ambiguous"):
+        if value is None and fold_key(text[cue.start : cue.end]).split()[-1] in word_set("ambiguous"):
             continue  # 'إصابة' alone may be a hit, not an injury
         mentioned = True
         if counts[cue.label] is None:

@@ -7,13 +7,10 @@ the location the most specific mentioned place that contains the target.
 
 from __future__ import annotations
 
-from verify.facets.lexicon import _find, _glued_preposition, _Hit, _overlaps, _words, _words_before
+from verify.facets.lexicon import TermHit, find_terms, glued_preposition, overlaps, word_set, words_before
 from verify.records import Entity, SourceType
-from verify.registry.aliases import Mention
-from verify.registry.places import Gazetteer
-from verify.registry.sources import SourceRegistry
-from verify.text.arabic import has_arabic
-from verify.text.numbers import fold_key
+from verify.registry import Gazetteer, Mention, SourceRegistry
+from verify.text import fold_key, has_arabic
 
 _TARGET_KINDS = ("base", "airport", "field")
 _AREA_RANK = {"city": 0, "region": 1, "country": 2, "sea": 3}
@@ -22,8 +19,12 @@ _AREA_RANK = {"city": 0, "region": 1, "country": 2, "sea": 3}
 # -- actor, target, location --------------------------------------------------------------------
 
 
-def _actor(
-    text: str, registry: SourceRegistry, anchor: _Hit | None, avoid: list[_Hit | Mention], arms: list[_Hit]
+def find_actor(
+    text: str,
+    registry: SourceRegistry,
+    anchor: TermHit | None,
+    avoid: list[TermHit | Mention],
+    arms: list[TermHit],
 ) -> Entity | None:
     """The attacker: a party or attacker phrase nearest the attack verb, in a subject position."""
     found: list[tuple[int, int, str | None, bool]] = []  # start, end, source id, glued preposition
@@ -31,31 +32,33 @@ def _actor(
         inside_weapon = any(h.start <= m.start and m.end <= h.end for h in arms)  # 'المسيرة' is a drone
         if (
             registry.get(m.id).source_type is SourceType.PARTY
-            and not _overlaps(m, avoid)
+            and not overlaps(m, avoid)
             and not inside_weapon
         ):
             glued = fold_key(text[: m.start].split(" ")[-1])
-            found.append((m.start, m.end, m.id, _glued_preposition(glued)))
-    for hit in _find(text, "actors"):
-        if not _overlaps(hit, avoid):
+            found.append((m.start, m.end, m.id, glued_preposition(glued)))
+    for hit in find_terms(text, "actors"):
+        if not overlaps(hit, avoid):
             inner = [f for f in found if hit.start <= f[0] and f[1] <= hit.end]
             found = [f for f in found if f not in inner]
             source = registry.lookup(text[hit.start : hit.end])
             source_id = source.id if source else (inner[0][2] if inner else None)
             found.append((hit.start, hit.end, source_id, hit.preposition))
-    agents = [h.end for h in _find(text, "passive")]
+    agents = [h.end for h in find_terms(text, "passive")]
     scored = []
     for start, end, source_id, preposition in found:
-        prev = _words_before(text, start, 2)
-        reporter = bool(prev) and (prev[-1] in _words("reporting") or " ".join(prev) in _words("reporting"))
+        prev = words_before(text, start, 2)
+        reporter = bool(prev) and (
+            prev[-1] in word_set("reporting") or " ".join(prev) in word_set("reporting")
+        )
         # 'CENTCOM said ...' names the reporter; 'the group said it fired ...' names the attacker.
         following = [w for w in fold_key(text[end : end + 40]).split()[:3] if w != "that"]
         reporter = reporter or (
             bool(following)
-            and following[0] in _words("reporting_after")
+            and following[0] in word_set("reporting_after")
             and following[1:2] not in (["it"], ["they"], ["we"])
         )
-        if preposition or reporter or (prev and prev[-1] in _words("markers")):
+        if preposition or reporter or (prev and prev[-1] in word_set("markers")):
             continue  # the reporter, or an object or place ('on US forces', 'لمجموعات')
         if anchor is None:
             distance = start
@@ -72,19 +75,21 @@ def _actor(
     return Entity(text[start:end], source_id)
 
 
-def _target(
-    text: str, places: Gazetteer, located: list[Mention], anchor: _Hit | None
+def find_target(
+    text: str, places: Gazetteer, located: list[Mention], anchor: TermHit | None
 ) -> tuple[Entity | None, str | None]:
     """The first named base, airport or field, else a generic target phrase ('القاعدة الأميركية')."""
     for m in located:
         if places.get(m.id).kind in _TARGET_KINDS:
             return Entity(m.text, m.id), m.id
-    generic = _find(text, "targets")
+    generic = find_terms(text, "targets")
     after = [h for h in generic if anchor is None or h.start >= anchor.start] or generic
     return (Entity(text[after[0].start : after[0].end].strip()), None) if after else (None, None)
 
 
-def _location(places: Gazetteer, located: list[Mention], target_id: str | None, lang: str) -> Entity | None:
+def find_location(
+    places: Gazetteer, located: list[Mention], target_id: str | None, lang: str
+) -> Entity | None:
     """The most specific mentioned place containing the target; its parent when none is mentioned."""
     areas = [m for m in located if places.get(m.id).kind in _AREA_RANK and m.id != target_id]
     if target_id is not None:
@@ -102,15 +107,15 @@ def _location(places: Gazetteer, located: list[Mention], target_id: str | None, 
     return Entity(best.text, best.id)
 
 
-def _places(
-    text: str, registry: SourceRegistry, places: Gazetteer, taken: list[_Hit]
+def find_places(
+    text: str, registry: SourceRegistry, places: Gazetteer, taken: list[TermHit]
 ) -> tuple[list[Mention], list[Mention]]:
     """Place mentions outside source, weapon and group names; and those that win over a source name."""
     sources = registry.find_mentions(text)
     located, won = [], []
     for m in places.find(text):
         clashing = [s for s in sources if s.start < m.end and m.start < s.end]
-        prev = _words_before(text, m.start, 1)
+        prev = words_before(text, m.start, 1)
         # 'ريف دمشق' is a place though 'دمشق' alone may stand for the government; after 'في' or
         # 'in', 'الميادين' is the town, not the channel
         inside = all(
@@ -119,9 +124,9 @@ def _places(
         at = (
             all((s.start, s.end) == (m.start, m.end) for s in clashing)
             and prev
-            and prev[0] in _words("markers")
+            and prev[0] in word_set("markers")
         )
-        if _overlaps(m, taken) or (clashing and not (inside or at)):
+        if overlaps(m, taken) or (clashing and not (inside or at)):
             continue
         located.append(m)
         if clashing:

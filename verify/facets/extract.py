@@ -15,42 +15,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from verify.facets.counts import _casualties, _number_before, _outcome, _weapon_and_count
-from verify.facets.entities import _actor, _location, _places, _target
-from verify.facets.lexicon import _find, _mask_background, _overlaps
+from verify.facets.counts import find_casualties, find_outcome, find_weapon_and_count, number_before
+from verify.facets.entities import find_actor, find_location, find_places, find_target
+from verify.facets.lexicon import find_terms, mask_background, overlaps
 from verify.records import Entity, Facets
-from verify.registry.places import Gazetteer
-from verify.registry.sources import SourceRegistry
-from verify.text.numbers import find_numbers
-from verify.text.timeexpr import find_time
+from verify.registry import Gazetteer, SourceRegistry
+from verify.text import find_numbers, find_time
 
 
 def _extract(
     text: str, lang: str, published: dt.date | None, registry: SourceRegistry, places: Gazetteer
 ) -> Facets:
-    arms = _find(text, "arms")
-    outcomes = _find(text, "outcomes")
-    verbs = [v for v in _find(text, "verbs") if not _overlaps(v, arms)]
+    arms = find_terms(text, "arms")
+    outcomes = find_terms(text, "outcomes")
+    verbs = [v for v in find_terms(text, "verbs") if not overlaps(v, arms)]
     numbers = find_numbers(text)
-    used = {m.start for h in arms if (m := _number_before(h.start, numbers, text)) is not None}
-    casualties = _casualties(text, numbers, outcomes, used)
+    used = {m.start for h in arms if (m := number_before(h.start, numbers, text)) is not None}
+    casualties = find_casualties(text, numbers, outcomes, used)
     if not (arms or outcomes or verbs or casualties):
         return Facets()
-    weapon, count = _weapon_and_count(arms, numbers, text)
+    weapon, count = find_weapon_and_count(arms, numbers, text)
     anchor = verbs[0] if verbs else (arms[0] if arms else None)
-    located, towns = _places(text, registry, places, [*arms, *_find(text, "actors")])
-    target, target_id = _target(text, places, located, anchor)
+    located, towns = find_places(text, registry, places, [*arms, *find_terms(text, "actors")])
+    target, target_id = find_target(text, places, located, anchor)
     sites = [m for m in located if m.id == target_id]
     weapons = [h for h in arms if h.label != "attack"]
-    actor = _actor(text, registry, anchor, [*_find(text, "targets"), *sites, *towns], weapons)
+    actor = find_actor(text, registry, anchor, [*find_terms(text, "targets"), *sites, *towns], weapons)
     return Facets(
         actor=actor,
         weapon=weapon,
         count=count,
         target=target,
-        location=_location(places, located, target_id, lang),
+        location=find_location(places, located, target_id, lang),
         time=find_time(text, published),
-        outcome=_outcome(outcomes, text),
+        outcome=find_outcome(outcomes, text),
         casualties=casualties,
     )
 
@@ -59,7 +57,7 @@ def extract_facets(
     text: str, *, lang: str, published: dt.date | None, registry: SourceRegistry, places: Gazetteer
 ) -> Facets:
     """Facets a claim states; a facet the text does not state is ``None``."""
-    masked = _mask_background(text)
+    masked = mask_background(text)
     facets = _extract(masked, lang, published, registry, places)
     if facets == Facets() and masked != text:
         facets = _extract(text, lang, published, registry, places)

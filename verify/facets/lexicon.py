@@ -1,8 +1,8 @@
 """Lexicon matching shared by the facet extractors: phrase hits in original offsets, word lists.
 
-Phrases and word lists come from the bundled lexicon (``data/lexicon.json``). ``_find`` returns
+Phrases and word lists come from the bundled lexicon (``data/lexicon.json``). ``find_terms`` returns
 the hits of one phrase kind with their grammatical form (singular, dual, plural, mass), whether
-they are definite and whether a preposition is glued to them; ``_mask_background`` blanks out
+they are definite and whether a preposition is glued to them; ``mask_background`` blanks out
 background clauses ("ردا على ...", "after vowing ...") before extraction.
 """
 
@@ -13,14 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from verify.registry.aliases import Mention
-from verify.text.numbers import find_phrases, fold, fold_key, load_lexicon
+from verify.registry import Mention
+from verify.text import find_phrases, fold, fold_key, load_lexicon
 
-_CLAUSE_END = re.compile(r"[،,;؛:!?؟\n]|(?<![A-Z])\.")  # "U.S." does not end a clause
+CLAUSE_END = re.compile(r"[،,;؛:!?؟\n]|(?<![A-Z])\.")  # "U.S." does not end a clause
 
 
 @dataclass(frozen=True)
-class _Hit:
+class TermHit:
     """A lexicon phrase in the claim, in original offsets; ``label`` is what it stands for."""
 
     start: int
@@ -59,7 +59,7 @@ def _phrases(kind: str) -> tuple[tuple[str, str], ...]:
 
 
 @functools.cache
-def _words(key: str) -> frozenset[str]:
+def word_set(key: str) -> frozenset[str]:
     lex = load_lexicon()
     cas = lex["casualties"]
     table = {"negations": cas["negations"], "gap": cas["gap_words"], "ambiguous": cas["ambiguous_injured"]}
@@ -69,7 +69,7 @@ def _words(key: str) -> frozenset[str]:
     return frozenset(fold_key(w) for w in table[key])
 
 
-def _glued_preposition(prefix: str) -> bool:
+def glued_preposition(prefix: str) -> bool:
     """Whether clitics glued to a word hold 'ل' ('لمجموعات', 'للفصائل'): an object or possessor.
 
     'ب' is left alone: it also introduces a subject ('ما وصفها بمجموعات ... أطلقت').
@@ -79,29 +79,29 @@ def _glued_preposition(prefix: str) -> bool:
     return "ل" in (prefix[:-2] if prefix.endswith("ال") else prefix)
 
 
-def _find(text: str, kind: str) -> list[_Hit]:
+def find_terms(text: str, kind: str) -> list[TermHit]:
     folded = fold(text)
     hits = []
     for h in find_phrases(folded.text, _phrases(kind)):
         start, end = folded.span(h.start, h.end)
         label, _, form = h.label.partition(":")
-        hits.append(_Hit(start, end, label, form, h.definite, _glued_preposition(h.prefix)))
+        hits.append(TermHit(start, end, label, form, h.definite, glued_preposition(h.prefix)))
     return hits
 
 
-def _words_before(text: str, at: int, n: int) -> list[str]:
+def words_before(text: str, at: int, n: int) -> list[str]:
     return fold_key(text[max(0, at - 60) : at]).split()[-n:]
 
 
-def _overlaps(a: _Hit | Mention, others: Iterable[_Hit | Mention]) -> bool:
+def overlaps(a: TermHit | Mention, others: Iterable[TermHit | Mention]) -> bool:
     return any(a.start < o.end and o.start < a.end for o in others)
 
 
-def _mask_background(text: str) -> str:
+def mask_background(text: str) -> str:
     """Blank out (same length) each background clause, from its cue to the clause's end."""
     out = list(text)
-    for hit in _find(text, "background"):
-        end = _CLAUSE_END.search(text, hit.end)
+    for hit in find_terms(text, "background"):
+        end = CLAUSE_END.search(text, hit.end)
         out[hit.start : end.start() if end else len(text)] = " " * (
             (end.start() if end else len(text)) - hit.start
         )

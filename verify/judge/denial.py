@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from verify.judge.compare import _config
-from verify.text.arabic import normalize_key
+from verify.judge.compare import judge_config
+from verify.text import normalize_key
 
 
 @cache
 def _denial_cues() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(normalize_key(c).split()) for c in _config()["denial_cues"])
+    return tuple(tuple(normalize_key(c).split()) for c in judge_config()["denial_cues"])
 
 
 @cache
 def _denial_exclusions() -> tuple[str, ...]:
-    return tuple(normalize_key(x) for x in _config()["denial_exclusions"])
+    return tuple(normalize_key(x) for x in judge_config()["denial_exclusions"])
 
 
 @lru_cache(maxsize=1 << 14)

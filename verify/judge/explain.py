@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from verify.judge.compare import _casualties_json, _config, _entity_json
+from verify.judge.compare import casualties_json, entity_json, judge_config
 from verify.records import Claim, FacetDiff, Facets, Relation
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def _join(parts: Sequence[str]) -> str:
 
 
 def _noun(weapon: object, count: object) -> str:
-    singular, plural = _config()["weapon_nouns"][str(weapon) if weapon is not None else "_none"]
+    singular, plural = judge_config()["weapon_nouns"][str(weapon) if weapon is not None else "_none"]
     if isinstance(count, int):
         return f"{count} {singular if count == 1 else plural}"
     return f"multiple {plural}" if count == "multiple" else plural
@@ -29,7 +29,7 @@ def _noun(weapon: object, count: object) -> str:
 
 def _phrase(name: str, value: object, facets: Facets) -> str:
     """Plain words for one facet value as a FacetDiff carries it."""
-    phrases = _config()["outcome_phrases"]
+    phrases = judge_config()["outcome_phrases"]
     if isinstance(value, dict) and name == "casualties":
         if value.get("none_reported") and not value.get("killed") and not value.get("injured"):
             return str(phrases["none_reported"])
@@ -63,11 +63,11 @@ def _summary(f: Facets) -> str:
     if f.weapon is not None or f.count is not None:
         parts.append(_noun(f.weapon, f.count))
     if f.target is not None:
-        parts.append(_phrase("target", _entity_json(f.target), f))
+        parts.append(_phrase("target", entity_json(f.target), f))
     if f.outcome is not None:
         parts.append(_phrase("outcome", str(f.outcome), f))
     if f.casualties is not None:
-        parts.append(_phrase("casualties", _casualties_json(f.casualties), f))
+        parts.append(_phrase("casualties", casualties_json(f.casualties), f))
     return _join(parts) if parts else "an attack"
 
 

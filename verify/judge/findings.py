@@ -11,19 +11,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 
+from verify.judge.denial import is_denial
+from verify.judge.explain import explain, facet_summary
 from verify.judge.rules import (
     Judgement,
     PairFeatures,
-    Similarity,
     confidence,
     decide,
-    explain,
-    facet_summary,
-    is_denial,
     pair_features,
     unverified_confidence,
 )
 from verify.records import Claim, ClaimKind, Finding, Relation, SourceType
+from verify.registry import Similarity
 
 _DIFFERS = frozenset({Relation.CONTRADICTS, Relation.OVERSTATES, Relation.UNDERSTATES, Relation.PARTIAL})
 

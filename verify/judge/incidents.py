@@ -2,10 +2,10 @@
 
 :func:`matchers` turns the registry and the gazetteer into the memoised look-ups grouping and
 judging ask of them (:class:`Matchers`); :func:`build_incidents` judges every group's
-claim/evidence pairs in one batch and grades each group as an :class:`~verify.records.Incident`;
-:func:`judge_scorer` loads the shipped judge model as the scorer whose probabilities become the
-findings' confidences. Which claims are grouped together is decided before, in
-:mod:`verify.match.grouping`.
+claim/evidence pairs in one batch and grades each group as an :class:`~verify.records.Incident` (the
+scorer whose probabilities become the findings' confidences is
+:func:`verify.model.scorer.judge_scorer`). Which claims are grouped together is decided before, in
+:mod:`verify.match.groups`.
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from verify.claims.extraction import _digest
-from verify.embed.base import Embedder
-from verify.errors import ModelError
+from verify.claims.extraction import stable_digest
 from verify.judge.findings import PairScorer, incident_findings, incident_pairs, incident_probability
 from verify.judge.grade import grade_incident
-from verify.match.grouping import incident_title
-from verify.records import Claim, ClaimKind, Entity, Incident, Relation
-from verify.registry.knowledge import Knowledge, Progress
-from verify.registry.sources import entity_similarity
+from verify.match import incident_title
+from verify.records import Claim, Entity, Incident, Progress, Relation
+from verify.registry import Knowledge, entity_similarity
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def build_incidents(
         ids = tuple(c.id for c in group)
         incidents.append(
             Incident(
-                id="i-" + _digest(*sorted(ids)),
+                id="i-" + stable_digest(*sorted(ids)),
                 title=incident_title(group),
                 claim_ids=ids,
                 grade=grade,
@@ -122,32 +117,3 @@ def build_incidents(
             )
         )
     return incidents
-
-
-def judge_scorer(
-    embedder: Embedder,
-    knowledge: Knowledge,
-    claims: Sequence[Claim] = (),
-    vectors: np.ndarray | None = None,
-) -> PairScorer | None:
-    """The shipped judge model as a scorer, loaded once per run; None without one for ``embedder``.
-
-    The model's interaction features come from one embedder's vectors, so a run with another
-    model keeps the rules' heuristic confidences rather than feed it foreign vectors. The event
-    claims' ``vectors`` (rows of ``claims``, as :func:`verify.engine.pipeline.embed_events` gives them)
-    are reused.
-    """
-    from verify.model.classify import load_model
-    from verify.model.pairs import PairJudge
-
-    try:
-        model = load_model()
-    except ModelError:
-        return None
-    if model.embedder != embedder.name:
-        return None
-    judge = PairJudge(embedder, knowledge.registry, knowledge.places, model)
-    if vectors is not None:
-        rows = [i for i, c in enumerate(claims) if c.kind == ClaimKind.EVENT]
-        judge.remember([claims[i].text for i in rows], vectors[rows])
-    return judge.probabilities

@@ -37,13 +37,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from verify.judge.compare import _DOWN, _MINOR, _UP, _WEAK_UP, _casualty_values, _compare, _config, _level
-from verify.judge.compare import Similarity as Similarity
-from verify.judge.compare import compare_facets as compare_facets
-from verify.judge.denial import is_denial as is_denial
-from verify.judge.explain import explain as explain
-from verify.judge.explain import facet_summary as facet_summary
+from verify.judge.compare import (
+    DOWN,
+    MINOR,
+    UP,
+    WEAK_UP,
+    casualty_values,
+    compare_with_kinds,
+    judge_config,
+    outcome_level,
+)
+from verify.judge.denial import is_denial
 from verify.records import Claim, FacetDiff, Facets, Relation, SourceType
+from verify.registry import Similarity
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,8 @@ class PairFeatures:
 
 def _asserts_effect(f: Facets) -> bool:
     """A hit, damage or a casualty: a text stating one is not denying the event."""
-    hit = f.outcome is not None and _level(f.outcome) == 2
-    return hit or bool(f.casualties and any(_casualty_values(f.casualties)))
+    hit = f.outcome is not None and outcome_level(f.outcome) == 2
+    return hit or bool(f.casualties and any(casualty_values(f.casualties)))
 
 
 def pair_features(
@@ -97,14 +103,14 @@ def pair_features(
         opposing = evidence.source_type is SourceType.PARTY and (
             claim.side is not None and evidence.side is not None and claim.side != evidence.side
         )
-    signals, comparable, overlap = _compare(claim.facets, evidence.facets, similarity)
+    signals, comparable, overlap = compare_with_kinds(claim.facets, evidence.facets, similarity)
     cp, ep = claim.published, evidence.published
     later = cp is not None and ep is not None and ep > cp
     revision = 0
     if cp is not None and ep is not None and cp != ep:
         for d, kind in signals:
-            if d.name == "casualties" and kind in (_UP, _DOWN) and isinstance(d.reported, dict):
-                revision = 1 if kind == _UP else -1
+            if d.name == "casualties" and kind in (UP, DOWN) and isinstance(d.reported, dict):
+                revision = 1 if kind == UP else -1
     c, e = claim.facets, evidence.facets
     denial = not _asserts_effect(e) and is_denial(evidence.text)
     reports_event = any(v is not None for v in (e.weapon, e.count, e.outcome, e.casualties))
@@ -112,17 +118,17 @@ def pair_features(
         diffs=tuple(d for d, _ in signals),
         comparable=comparable,
         overlap=overlap,
-        up=tuple(d.name for d, k in signals if k == _UP and not (revision and d.name == "casualties")),
-        down=tuple(d.name for d, k in signals if k == _DOWN and not (revision and d.name == "casualties")),
-        weak_up=any(k == _WEAK_UP for _, k in signals),
-        minor=tuple(d.name for d, k in signals if k == _MINOR),
+        up=tuple(d.name for d, k in signals if k == UP and not (revision and d.name == "casualties")),
+        down=tuple(d.name for d, k in signals if k == DOWN and not (revision and d.name == "casualties")),
+        weak_up=any(k == WEAK_UP for _, k in signals),
+        minor=tuple(d.name for d, k in signals if k == MINOR),
         revision=revision,
         evidence_later=later,
         negated_effect=(
             c.outcome is not None
             and e.outcome is not None
-            and _level(c.outcome) == 2
-            and _level(e.outcome) == 0
+            and outcome_level(c.outcome) == 2
+            and outcome_level(e.outcome) == 0
         ),
         denial=denial,
         claim_denial=not denial and reports_event and not _asserts_effect(c) and is_denial(claim.text),
@@ -154,7 +160,7 @@ def decide(f: PairFeatures) -> Relation:
 
 def confidence(f: PairFeatures, relation: Relation) -> float:
     """A heuristic in [0, 1]: the strength of the deciding cue plus a bonus per comparable facet."""
-    conf = _config()["confidence"]
+    conf = judge_config()["confidence"]
     base = conf["base"]
     if relation is Relation.CONTRADICTS:
         score = base["denial"] if f.denial or f.claim_denial else base["opposing_denial"]
@@ -170,4 +176,4 @@ def confidence(f: PairFeatures, relation: Relation) -> float:
 
 def unverified_confidence() -> float:
     """The fixed confidence of an ``unverified`` finding (verify/data/judge.json)."""
-    return float(_config()["confidence"]["base"]["unverified"])
+    return float(judge_config()["confidence"]["base"]["unverified"])

@@ -1,7 +1,7 @@
 """Clustering scored pairs into incidents: union-find components, then agglomerative clustering.
 
-Pairs closer than the threshold link claims into connected components (:class:`_UnionFind`);
-each component is then clustered on its own (:func:`_cluster_components`), which gives the
+Pairs closer than the threshold link claims into connected components (:class:`UnionFind`);
+each component is then clustered on its own (:func:`cluster_components`), which gives the
 same clusters as clustering all claims at once, since no cluster spans two components.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from verify.match.pairscore import _APART
+from verify.match.pairscore import APART
 
 
-class _UnionFind:
+class UnionFind:
     """Connected components of the "close enough" graph, grown one edge at a time."""
 
     def __init__(self, n: int) -> None:
@@ -56,23 +56,23 @@ def _cluster(distance: npt.NDArray[np.float64], threshold: float, linkage: str) 
 
 
 @dataclass(frozen=True)
-class _Scored:
-    """Pairs ``(first[k], second[k])`` at ``distance[k]``; a pair not listed is at ``_APART``."""
+class Scored:
+    """Pairs ``(first[k], second[k])`` at ``distance[k]``; a pair not listed is at ``APART``."""
 
     first: npt.NDArray[np.int64]
     second: npt.NDArray[np.int64]
     distance: npt.NDArray[np.float64]
 
 
-def _cluster_components(
-    components: Sequence[Sequence[int]], scored: _Scored, n: int, threshold: float, linkage: str
+def cluster_components(
+    components: Sequence[Sequence[int]], scored: Scored, n: int, threshold: float, linkage: str
 ) -> list[list[int]]:
     """The clusters of every component of the ``n`` claims, each component clustered on its own.
 
     A pair at or above the threshold is never merged, so clustering each connected component
     of the "close enough" graph separately gives the same clusters as clustering all claims
     at once. A pair candidate search did not propose is one whose dates rule it out (or, past
-    the exhaustive sizes, one the index did not find), so it is at ``_APART`` as every
+    the exhaustive sizes, one the index did not find), so it is at ``APART`` as every
     cannot-link pair is: each matrix is the one all-pairs scoring would have built.
     """
     label = np.full(n, -1, dtype=np.int64)
@@ -91,7 +91,7 @@ def _cluster_components(
             continue
         rows = inside[bounds[c] : bounds[c + 1]]
         x, y = local[scored.first[rows]], local[scored.second[rows]]
-        distance = np.full((len(component), len(component)), _APART, dtype=np.float64)
+        distance = np.full((len(component), len(component)), APART, dtype=np.float64)
         np.fill_diagonal(distance, 0.0)
         distance[x, y] = distance[y, x] = scored.distance[rows]
         clusters.extend([component[i] for i in group] for group in _cluster(distance, threshold, linkage))

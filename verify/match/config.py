@@ -6,14 +6,10 @@ frozen configuration record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from verify.records import Weapon
-
-Similarity = Callable[[str, str], float]
-"""Entity-name similarity in [0, 1], e.g. :func:`verify.registry.sources.entity_similarity`."""
 
 _COMPATIBLE_WEAPONS = frozenset(
     frozenset(pair)

@@ -1,8 +1,8 @@
-"""Pair scoring at array speed: :func:`_distances` of many pairs of event claims at once.
+"""Pair scoring at array speed: :func:`pair_distances` of many pairs of event claims at once.
 
-The views become integer columns (:func:`_columns`) and the rules of
-:class:`verify.match.pairscore._Pairs` run on whole arrays, asking the entity similarity once per
-distinct pair of names. The result equals :func:`verify.match.pairscore._distance` to the last bit,
+The views become integer columns (:func:`view_columns`) and the rules of
+:class:`verify.match.pairscore.PairRules` run on whole arrays, asking the entity similarity once per
+distinct pair of names. The result equals :func:`verify.match.pairscore.pair_distance` to the last bit,
 which the tests check on every pair.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.match.config import MatchConfig, weapons_compatible
-from verify.match.pairscore import _APART, _Name, _Pairs, _View
+from verify.match.pairscore import APART, NameKey, PairRules, PairView
 from verify.records import Weapon
 
 
@@ -27,7 +27,7 @@ def _ordinal(date: dt.date | None) -> int:
 
 @dataclass(frozen=True)
 class _Columns:
-    """The views and attacker sides of event claims as arrays (-1: unknown), for :func:`_distances`."""
+    """The views and attacker sides of event claims as arrays (-1: unknown), for :func:`pair_distances`."""
 
     date: npt.NDArray[np.int64]
     """Proleptic ordinals: the rules compare day differences."""
@@ -51,12 +51,12 @@ class _Columns:
 _WEAPONS = list(Weapon)
 
 
-def _columns(views: Sequence[_View], sides: Sequence[str | None]) -> _Columns:
+def view_columns(views: Sequence[PairView], sides: Sequence[str | None]) -> _Columns:
     keys: dict[str, int] = {}
     raws: dict[str, int] = {}
     codes: dict[str | None, int] = {None: -1}
 
-    def key(name: _Name | None) -> int:
+    def key(name: NameKey | None) -> int:
         return -1 if name is None else keys.setdefault(name.key, len(keys))
 
     def code(value: str | None) -> int:
@@ -97,7 +97,7 @@ def _columns(views: Sequence[_View], sides: Sequence[str | None]) -> _Columns:
 
 
 def _key_sims(
-    pairs: _Pairs, keys: Sequence[str], x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
+    pairs: PairRules, keys: Sequence[str], x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
     """``pairs.key_sim`` of each ``(keys[x[k]], keys[y[k]])``, asked once per distinct pair."""
     if not len(x):
@@ -109,7 +109,7 @@ def _key_sims(
 
 
 def _close(
-    pairs: _Pairs,
+    pairs: PairRules,
     keys: Sequence[str],
     x: npt.NDArray[np.int64],
     y: npt.NDArray[np.int64],
@@ -151,14 +151,14 @@ def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return rounded
 
 
-def _distances(
-    pairs: _Pairs,
+def pair_distances(
+    pairs: PairRules,
     cols: _Columns,
     matrix: npt.NDArray[np.float64],
     a: npt.NDArray[np.int64],
     b: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.float64]:
-    """:func:`verify.match.pairscore._distance` of every pair ``(a[k], b[k])``, to the last bit, at
+    """:func:`verify.match.pairscore.pair_distance` of every pair ``(a[k], b[k])``, to the last bit, at
     array speed.
 
     The rules run in the order ``cannot_link`` and ``score`` run them, so entity similarities
@@ -166,7 +166,7 @@ def _distances(
     as Python's ``round`` rounds it (numpy's ``round`` takes some halves the other way).
     """
     c = pairs.config
-    out = np.full(len(a), _APART, dtype=np.float64)
+    out = np.full(len(a), APART, dtype=np.float64)
     da, db, pa, pb = cols.date[a], cols.date[b], cols.published[a], cols.published[b]
     dated_a, dated_b = da >= 0, db >= 0
     dated = dated_a & dated_b

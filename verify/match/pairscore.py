@@ -1,8 +1,8 @@
 """Per-claim views and the scoring of one pair of event claims: the reference rules.
 
-Each event claim is reduced to a :class:`_View` of the facets pair scoring compares, with
-place names stripped of their generic words. :class:`_Pairs` holds the rules, cannot-link
-constraints and bonuses, and memoises the entity similarity; :func:`_distance` turns them
+Each event claim is reduced to a :class:`PairView` of the facets pair scoring compares, with
+place names stripped of their generic words. :class:`PairRules` holds the rules, cannot-link
+constraints and bonuses, and memoises the entity similarity; :func:`pair_distance` turns them
 into the distance clustering uses. :mod:`verify.match.pairarrays` computes the same distances for
 many pairs at once and is tested against this module bit for bit.
 """
@@ -13,16 +13,17 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from verify.match.config import MatchConfig, Similarity, weapons_compatible
+from verify.match.config import MatchConfig, weapons_compatible
 from verify.records import Claim, Entity, Weapon
-from verify.text.arabic import has_arabic, normalize_key
+from verify.registry import Similarity
+from verify.text import has_arabic, normalize_key
 
 # Far enough that even an average over a large cluster stays above any threshold < 1.
-_APART = 1e6
+APART = 1e6
 
 
 @dataclass(frozen=True)
-class _Name:
+class NameKey:
     """An entity as compared: its key without generic words, and the name it came from."""
 
     key: str
@@ -31,26 +32,26 @@ class _Name:
 
 
 @dataclass(frozen=True)
-class _View:
+class PairView:
     """The facets of one event claim, reduced to what pair scoring compares."""
 
     lang: str
     date: dt.date | None
     published: dt.date | None
     weapon: Weapon | None
-    target: _Name | None
+    target: NameKey | None
     """None when unknown, or when only generic words are left ("the base")."""
-    location: _Name | None
-    actor: _Name | None
+    location: NameKey | None
+    actor: NameKey | None
 
 
-def _name(entity: Entity | None, generic: frozenset[str]) -> _Name | None:
+def _name(entity: Entity | None, generic: frozenset[str]) -> NameKey | None:
     if entity is None:
         return None
     raw = entity.canonical or entity.text
     # Registry ids ("conoco_field") compare like names; \w would keep the underscore.
     words = [w for w in normalize_key(raw.replace("_", " ")).split() if not _generic(w, generic)]
-    return _Name(" ".join(words), raw, entity.canonical is not None) if words else None
+    return NameKey(" ".join(words), raw, entity.canonical is not None) if words else None
 
 
 def _generic(word: str, generic: frozenset[str]) -> bool:
@@ -58,21 +59,21 @@ def _generic(word: str, generic: frozenset[str]) -> bool:
     return word in generic or (has_arabic(word) and word[:1] in "وبلفك" and word[1:] in generic)
 
 
-def _view(
-    claim: Claim, config: MatchConfig, names: dict[tuple[Entity, bool], _Name | None] | None = None
-) -> _View:
+def pair_view(
+    claim: Claim, config: MatchConfig, names: dict[tuple[Entity, bool], NameKey | None] | None = None
+) -> PairView:
     """The claim's view; ``names`` memoises :func:`_name` (wire copy repeats the same places)."""
     f = claim.facets
     names = {} if names is None else names
 
-    def name(entity: Entity | None, place: bool) -> _Name | None:
+    def name(entity: Entity | None, place: bool) -> NameKey | None:
         if entity is None:
             return None
         if (entity, place) not in names:
             names[(entity, place)] = _name(entity, config.generic_place_words if place else frozenset())
         return names[(entity, place)]
 
-    return _View(
+    return PairView(
         lang=claim.lang,
         date=f.time.date if f.time is not None else None,
         published=claim.published,
@@ -83,7 +84,7 @@ def _view(
     )
 
 
-class _Pairs:
+class PairRules:
     """Scores and constraints for pairs of claim views, memoising the entity similarity."""
 
     def __init__(
@@ -106,7 +107,7 @@ class _Pairs:
             self._related[(a, b)] = self.related_places(a, b)
         return self._related[(a, b)]
 
-    def sim(self, a: _Name, b: _Name) -> float:
+    def sim(self, a: NameKey, b: NameKey) -> float:
         return self.key_sim(a.key, b.key)
 
     def key_sim(self, a: str, b: str) -> float:
@@ -116,7 +117,7 @@ class _Pairs:
             self._memo[key] = 1.0 if a == b else float(self.similarity(*key))
         return self._memo[key]
 
-    def cannot_link(self, a: _View, b: _View, sides: tuple[str | None, str | None]) -> bool:
+    def cannot_link(self, a: PairView, b: PairView, sides: tuple[str | None, str | None]) -> bool:
         """True when a facet rules out that the two claims report one incident."""
         c = self.config
         if a.date is not None and b.date is not None and abs((a.date - b.date).days) > c.date_window_days:
@@ -151,7 +152,7 @@ class _Pairs:
             return True
         return sides[0] is not None and sides[1] is not None and sides[0] != sides[1]
 
-    def score(self, cosine: float, a: _View, b: _View) -> float:
+    def score(self, cosine: float, a: PairView, b: PairView) -> float:
         """Cosine plus the bonuses of agreeing facets, capped at 1."""
         c = self.config
         # Rounded so that a pair exactly at the threshold (say cosine 0 plus 0.70 of bonuses)
@@ -176,18 +177,18 @@ class _Pairs:
         # A wildcard ("explosion") is compatible with anything but is no evidence of agreement.
         return a == b or frozenset((a, b)) in self.config.compatible_weapons
 
-    def _places_match(self, a: _View, b: _View) -> bool:
+    def _places_match(self, a: PairView, b: PairView) -> bool:
         for x, y in ((a.target, b.target), (a.target, b.location), (a.location, b.target)):
             if x is not None and y is not None and self.sim(x, y) >= self.config.same_entity:
                 return True
         return False
 
 
-def _distance(
-    pairs: _Pairs, views: Sequence[_View], sides: Sequence[str | None], a: int, b: int, cosine: float
+def pair_distance(
+    pairs: PairRules, views: Sequence[PairView], sides: Sequence[str | None], a: int, b: int, cosine: float
 ) -> float:
-    """One pair's distance: the reference :func:`verify.match.pairarrays._distances` computes for
+    """One pair's distance: the reference :func:`verify.match.pairarrays.pair_distances` computes for
     many at once."""
     if pairs.cannot_link(views[a], views[b], (sides[a], sides[b])):
-        return _APART
+        return APART
     return 1.0 - pairs.score(cosine, views[a], views[b])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from verify.records import Claim, Entity, Weapon
-from verify.text.arabic import has_arabic
+from verify.text import has_arabic
 
 _WEAPON_PHRASE = {
     Weapon.ROCKET: "Rocket attack",

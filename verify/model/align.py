@@ -25,7 +25,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from verify.model.cues import is_negation
-from verify.text.arabic import normalize_key
+from verify.text import normalize_key
 
 Matrix = npt.NDArray[np.float64]
 Vectors = Callable[[Sequence[str]], npt.NDArray[np.float32]]

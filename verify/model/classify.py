@@ -32,8 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from verify.errors import ModelError
-from verify.judge.findings import group_probability
-from verify.judge.rules import PairFeatures, decide
+from verify.judge import PairFeatures, decide, group_probability
 from verify.model.align import AlignData, AlignNet
 from verify.model.alignfit import fit_align, out_of_fold
 from verify.model.features import FEATURE_VERSION, LEXICAL_DIM, Matrix

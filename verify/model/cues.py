@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from verify.bundled import bundled_json
-from verify.text.arabic import normalize_key
+from verify.text import normalize_key
 
 _PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
 

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from verify.model.cues import antonyms, forms, is_negation
-from verify.text.arabic import normalize_key
+from verify.text import normalize_key
 
 WordVectors = Mapping[str, npt.NDArray[np.float32]]
 

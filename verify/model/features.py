@@ -35,11 +35,11 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
-from verify.judge.rules import PairFeatures, decide
+from verify.judge import PairFeatures, decide
 from verify.model.cues import antonym_hits, count_cues, cue_set, forms
 from verify.model.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
 from verify.records import Claim, Relation
-from verify.text.arabic import normalize_key
+from verify.text import normalize_key
 
 Matrix = npt.NDArray[np.float64]
 EntityFinder = Callable[[str], frozenset[str]]

@@ -17,20 +17,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from verify.embed.base import Embedder
-from verify.judge.findings import ScoredPair
-from verify.judge.rules import decide, pair_features
+from verify.embed import Embedder
+from verify.judge import ScoredPair, decide, pair_features
 from verify.model.align import AlignData, align_data, concat
 from verify.model.classify import JudgeModel, combine
 from verify.model.delta import words_to_embed
 from verify.model.features import Matrix, PairInput, PairVectors, featurize
 from verify.model.rationale import PREFILTER, candidate_sentences, select_rationale
-from verify.records import Claim, ClaimKind, FacetDiff, Facets, Relation, SourceType
-from verify.registry.places import Gazetteer
-from verify.registry.sources import SourceRegistry, entity_similarity
-from verify.text.arabic import has_arabic
+from verify.records import Claim, ClaimKind, FacetDiff, Facets, Progress, Relation, SourceType
+from verify.registry import Gazetteer, SourceRegistry, entity_similarity
+from verify.text import has_arabic
 
-Progress = Callable[[str], None]
 FacetFn = Callable[[str, str], Facets]
 
 _CHUNK = 200
@@ -69,7 +66,7 @@ class Prepared:
 def facet_function(registry: SourceRegistry, places: Gazetteer) -> FacetFn:
     """``(text, lang) -> Facets`` from :mod:`verify.facets.extract`, or empty facets while it is absent."""
     try:
-        from verify.facets.extract import extract_facets
+        from verify.facets import extract_facets
     except ImportError:
         warnings.warn("verify.facets is unavailable: judging without facets", RuntimeWarning, stacklevel=2)
         return lambda text, lang: Facets()
@@ -267,18 +264,10 @@ class PairJudge:
 
 
 # The spreadsheet side of pair mode lives in verify.model.sheet; its names stay importable here.
-from verify.model.sheet import OUTPUT_COLUMNS, output_rows, read_pairs, write_csv  # noqa: E402
 
 __all__ = [
-    "OUTPUT_COLUMNS",
-    "PREFILTER",
     "PairJudge",
     "PairVerdict",
     "Prepared",
-    "candidate_sentences",
     "facet_function",
-    "output_rows",
-    "read_pairs",
-    "select_rationale",
-    "write_csv",
 ]

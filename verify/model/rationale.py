@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from verify.text.arabic import normalize_key
-from verify.text.split import split_sentences
+from verify.text import normalize_key, split_sentences
 
 PREFILTER = 12
 _LEXICAL_WEIGHT = 0.3

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verify.errors import InputError
+from verify.files import atomic_write
 from verify.records import FacetDiff
 
 if TYPE_CHECKING:
@@ -75,9 +77,8 @@ def write_csv(path: Path | None, columns: Sequence[str], rows: Sequence[dict[str
         writer.writerows(rows)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(path)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(path, text.getvalue().encode("utf-8"))

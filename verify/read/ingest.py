@@ -28,7 +28,10 @@ from verify.read.encoding import decode_bytes
 from verify.read.lang import detect_lang
 from verify.records import Document, SourceType
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "load_documents"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "load_documents",
+]
 
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".txt", ".md", ".html", ".htm")
 _OPTIONAL = ("id", "source", "source_type", "side", "published", "lang", "url", "title")

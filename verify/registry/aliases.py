@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from verify.registry.namekeys import _fold, _fold_char, _loose, fold, skeleton
-from verify.text.arabic import has_arabic, transliterate
+from verify.registry.namekeys import fold, fold_key_char, fold_offsets, loose_key, skeleton
+from verify.text import has_arabic, transliterate
 
 # A clitic conjunction (و ف) and/or preposition (ب ل ك) glued to a word; ل + ال is written لل.
 _CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
@@ -66,7 +66,7 @@ class AliasIndex:
                     words = tuple(key.split())
                     by_first.setdefault(words[0], {})[words] = (entry_id, _is_acronym(alias))
         self._by_first = by_first
-        self._loose = _unique_map((_loose(k), i) for k, i in self._exact.items())
+        self._loose = _unique_map((loose_key(k), i) for k, i in self._exact.items())
         # acronyms ('IRNA', 'SANA') only match exactly: their skeletons collide with names ('Iran')
         self._skeletons = _unique_map((skeleton(a), i) for a, i in spelled if not _is_acronym(a))
         # fuzzy skeletons only bridge scripts; within a script the edit ratio on keys is the better judge
@@ -101,7 +101,7 @@ class AliasIndex:
 
     def find(self, text: str) -> list[Mention]:
         """All non-overlapping alias occurrences in ``text``, longest first, in text order."""
-        norm, pos = _fold(text)
+        norm, pos = fold_offsets(text)
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", norm)]
         words = [norm[s:e] for s, e in spans]
         found: list[tuple[int, int, str]] = []  # normalised start/end of the matched alias, id
@@ -122,7 +122,7 @@ class AliasIndex:
         mentions = []
         for start, end, entry_id in sorted(taken):
             o_start, o_end = pos[start], pos[end - 1] + 1
-            while o_end < len(text) and not _fold_char(text[o_end]):  # keep trailing diacritics
+            while o_end < len(text) and not fold_key_char(text[o_end]):  # keep trailing diacritics
                 o_end += 1
             mentions.append(Mention(o_start, o_end, text[o_start:o_end], entry_id))
         return mentions
@@ -134,7 +134,7 @@ class AliasIndex:
             return None
         if key in self._exact:
             return self._exact[key]
-        loose = _loose(key)
+        loose = loose_key(key)
         if self._loose.get(loose):
             return self._loose[loose]
         if len(loose) >= 5:
@@ -171,7 +171,7 @@ _HEADS = str.maketrans("cqaeiouعاءيو", "kkaaaaaaaayw")
 
 def _head(name: str) -> str:
     """The first sound of a name, kept apart from the skeleton, whose initial vowels and y merge."""
-    first = _loose(fold(name))[:1].translate(_HEADS)
+    first = loose_key(fold(name))[:1].translate(_HEADS)
     return transliterate(first) if has_arabic(first) else first
 
 

@@ -7,14 +7,11 @@ run reports its steps to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from verify.registry.places import Gazetteer
 from verify.registry.sources import SourceRegistry
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)

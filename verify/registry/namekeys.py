@@ -11,17 +11,18 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 
 from rapidfuzz import fuzz
 
 from verify.registry.entries import DATA_DIR
-from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
+from verify.text import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
 
 _LATIN_ARTICLES = frozenset({"the", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "es"})
 
 
 @functools.lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
+def fold_key_char(ch: str) -> str:
     if unicodedata.category(ch) == "Cf":  # bidi marks, ZWJ/ZWNJ, soft hyphen: invisible, not breaks
         return ""
     folded = normalize_arabic(ch).casefold()
@@ -29,17 +30,17 @@ def _fold_char(ch: str) -> str:
     return re.sub(r"\W", " ", folded)
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
+def fold_offsets(text: str) -> tuple[str, list[int]]:
     """normalize_key-style form of ``text`` plus, per output char, the index of its source char."""
-    return fold_with_offsets(text, _fold_char, squeeze=True)
+    return fold_with_offsets(text, fold_key_char, squeeze=True)
 
 
 def fold(text: str) -> str:
     """The matching key ``find`` uses: Arabic normalised, Latin casefolded, punctuation as spaces."""
-    return _fold(text)[0]
+    return fold_offsets(text)[0]
 
 
-def _loose(key: str) -> str:
+def loose_key(key: str) -> str:
     """A key without articles: 'al tanf' and 'التنف' lose 'al'/'ال', 'the observatory' loses 'the'."""
     words = []
     for word in key.split():
@@ -77,9 +78,13 @@ def _name_words() -> tuple[dict[str, str], frozenset[str]]:
 def _content_skeletons(name: str) -> str:
     """Skeletons of the distinctive words of a name, generic words translated and dropped."""
     translations, generic = _name_words()
-    words = [translations.get(w) or translations.get(_loose(w), w) for w in fold(name).split()]
+    words = [translations.get(w) or translations.get(loose_key(w), w) for w in fold(name).split()]
     content = [w for w in words if w not in generic] or words
     return " ".join(sorted(filter(None, (skeleton(w) for w in content))))
+
+
+Similarity = Callable[[str, str], float]
+"""Entity-name similarity in [0, 1], e.g. :func:`entity_similarity`."""
 
 
 def entity_similarity(a: str, b: str) -> float:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from verify.errors import ConfigError
-from verify.registry.sources import DATA_DIR, AliasIndex, Mention, optional_str, read_entries, string_list
+from verify.registry.aliases import AliasIndex, Mention
+from verify.registry.entries import DATA_DIR, optional_str, read_entries, string_list
 
 KINDS = frozenset({"base", "airport", "field", "city", "region", "country", "sea"})
 

@@ -17,15 +17,8 @@ from typing import Any
 
 from verify.errors import ConfigError
 from verify.records import Source, SourceType
-from verify.registry.aliases import AliasIndex as AliasIndex
-from verify.registry.aliases import Mention as Mention
-from verify.registry.entries import DATA_DIR as DATA_DIR
-from verify.registry.entries import optional_str as optional_str
-from verify.registry.entries import read_entries as read_entries
-from verify.registry.entries import string_list as string_list
-from verify.registry.namekeys import entity_similarity as entity_similarity
-from verify.registry.namekeys import fold as fold
-from verify.registry.namekeys import skeleton as skeleton
+from verify.registry.aliases import AliasIndex, Mention
+from verify.registry.entries import DATA_DIR, optional_str, read_entries, string_list
 
 
 def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:

@@ -22,33 +22,34 @@ claimreview.jsonld and summary.md.
 
 from __future__ import annotations
 
-from verify.report.context import build_context, summarize
+from verify.report.context import build_context
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
+from verify.report.incident_views import page_name
 from verify.report.markdown import to_summary_md
 from verify.report.ranking import by_stake, effective_grade, effective_relation
-from verify.report.render import (
-    builtin_template_dir,
-    make_environment,
-    render_html,
-    render_pages,
-    render_site,
-)
-from verify.report.serialize import claim_to_dict, report_to_dict
+from verify.report.render import render_pages, render_site
+from verify.report.review import ReviewRow, apply_reviews, load_reviews
+from verify.report.serialize import report_to_dict
+from verify.report.summary import summarize
+from verify.report.templating import builtin_template_dir, make_environment, render_html
 from verify.report.views import ReportContext
 from verify.report.writer import REPORT_FILES, write_report
 
 __all__ = [
     "REPORT_FILES",
     "ReportContext",
+    "ReviewRow",
+    "apply_reviews",
     "build_context",
     "builtin_template_dir",
     "by_stake",
     "claim_reviews",
-    "claim_to_dict",
     "csv_rows",
     "effective_grade",
     "effective_relation",
+    "load_reviews",
     "make_environment",
+    "page_name",
     "render_html",
     "render_pages",
     "render_site",

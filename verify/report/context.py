@@ -14,29 +14,19 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from verify.records import Report
-from verify.report.incident_views import incident_filters, incident_view, page_name
-from verify.report.lookup import Lookup, lookup, text_view, value_view
-from verify.report.ranking import CONTESTED, by_stake, effective_relation
+from verify.report.incident_views import incident_view
+from verify.report.lookup import Lookup, lookup
+from verify.report.ranking import by_stake
 from verify.report.review import UnmatchedReview
 from verify.report.summary import filters, summarize, unmatched_view
 from verify.report.views import IncidentView, PagingView, ReportContext
 
 _NO_SCRIPT = Markup("")
 __all__ = [
-    "CONTESTED",
     "PAGES_DIR",
     "REPORT_TITLE",
-    "Lookup",
     "build_context",
-    "effective_relation",
-    "incident_filters",
-    "incident_view",
-    "lookup",
     "main_context",
-    "page_name",
-    "summarize",
-    "text_view",
-    "value_view",
 ]
 
 REPORT_TITLE = "Verification report"

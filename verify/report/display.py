@@ -16,8 +16,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from verify.records import Casualties, Entity, TimeRef
-from verify.text.arabic import has_arabic
-from verify.text.split import Span, split_sentences
+from verify.text import Span, has_arabic, split_sentences
 
 # LRE RLE PDF LRO RLO, LRI RLI FSI PDI, plus the invisible C0/C1 controls except tab and newline.
 _UNSAFE_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -7,11 +7,11 @@ report split into pages.
 
 from __future__ import annotations
 
+from verify.codec import FACET_NAMES
 from verify.records import Claim, Finding, Incident, Review, SourceType
 from verify.report import display
 from verify.report.lookup import Lookup, label, text_view, value_view
 from verify.report.ranking import effective_grade, effective_relation, is_contested, toll
-from verify.report.serialize import FACET_NAMES
 from verify.report.views import (
     ClaimView,
     DiffView,

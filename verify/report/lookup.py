@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from verify.records import Claim, Document, Report
 from verify.report import display
 from verify.report.views import TextView, ValueView
-from verify.text.split import Span
+from verify.text import Span
 
 
 def text_view(text: str, lang_hint: str = "") -> TextView:

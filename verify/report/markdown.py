@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 
 from verify.records import Claim, Incident, Report, SourceType
 from verify.report import display
-from verify.report.context import summarize
 from verify.report.ranking import by_stake, effective_grade, effective_relation, toll
 from verify.report.review import UnmatchedReview
+from verify.report.summary import summarize
 
 TOP_INCIDENTS = 10
 """How many incidents summary.md lists; the rest are counted."""

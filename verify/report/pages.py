@@ -30,7 +30,8 @@ import verify
 # while codec is half initialised; its functions are looked up when called.
 import verify.codec as codec
 from verify.records import Document, Incident
-from verify.report.context import Lookup, incident_filters
+from verify.report.incident_views import incident_filters
+from verify.report.lookup import Lookup
 
 MANIFEST = "manifest.json"
 """File, beside the incident pages, naming each page's digest."""

@@ -22,19 +22,22 @@ import jinja2
 from markupsafe import Markup
 
 from verify.records import Report
-from verify.report.context import PAGES_DIR, REPORT_TITLE, incident_view, lookup, main_context, page_name
+from verify.report.context import PAGES_DIR, REPORT_TITLE, main_context
 from verify.report.exports import join_jsonld, jsonld_parts, script_safe_json, to_jsonld
+from verify.report.incident_views import incident_view, page_name
+from verify.report.lookup import lookup
 from verify.report.pages import PageManifest, Parts, fingerprint, incident_digest, used_templates
 from verify.report.ranking import by_stake
 from verify.report.review import UnmatchedReview
-from verify.report.templating import BUILTIN_PREFIX as BUILTIN_PREFIX
-from verify.report.templating import PAGE_TEMPLATE as PAGE_TEMPLATE
-from verify.report.templating import SCRIPT_TEMPLATE as SCRIPT_TEMPLATE
-from verify.report.templating import builtin_template_dir as builtin_template_dir
-from verify.report.templating import content_security_policy as content_security_policy
-from verify.report.templating import make_environment as make_environment
-from verify.report.templating import render_context as render_context
-from verify.report.templating import render_html as render_html
+from verify.report.templating import (
+    PAGE_TEMPLATE,
+    SCRIPT_TEMPLATE,
+    builtin_template_dir,
+    content_security_policy,
+    make_environment,
+    render_context,
+    render_html,
+)
 from verify.report.templating import render_template as _render
 from verify.report.views import IncidentIndexContext, IncidentPageContext, IncidentView
 

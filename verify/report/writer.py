@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from verify.files import atomic_write, stage_temp
 from verify.records import Report
 from verify.report.assemble import csv_chunks, json_chunks, jsonld_text, pieces
 from verify.report.context import PAGES_DIR
@@ -44,8 +44,9 @@ from verify.report.pages import (
     parse_parts,
     parts_chunks,
 )
-from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, PAGE_TEMPLATE, render_pages
+from verify.report.render import MAIN_INCIDENTS, PAGE_LIMIT, render_pages
 from verify.report.review import UnmatchedReview
+from verify.report.templating import PAGE_TEMPLATE
 
 REPORT_FILES: tuple[str, ...] = (
     "report.json",
@@ -56,42 +57,6 @@ REPORT_FILES: tuple[str, ...] = (
 )
 """The files ``write_report`` writes, in order (plus ``incidents/`` for a large report)."""
 _OUR_PAGE = re.compile(r"(incident-[A-Za-z0-9_-]+|index)\.html")
-
-
-def _stage(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> Path:
-    """Write ``data`` (bytes, or pieces in order) to a new temp file beside ``path``; returns the
-    temp file's path."""
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    # O_EXCL: never follow or reuse a planted file; mode 0o666 lets the kernel apply the umask.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                handle.writelines(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def atomic_write(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
-
-    ``durable`` also flushes the data to disk before the rename, so that not even a power cut
-    leaves a torn file; thousands of regenerable pages skip it (an interrupted run still
-    leaves each page whole or absent).
-    """
-    tmp = _stage(path, data, durable=durable)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_report(
@@ -153,7 +118,7 @@ def write_report(
     staged: list[tuple[Path, Path]] = []
     try:
         for name in REPORT_FILES:
-            staged.append((_stage(out_dir / name, contents[name]()), out_dir / name))
+            staged.append((stage_temp(out_dir / name, contents[name]()), out_dir / name))
         for tmp, path in staged:
             os.replace(tmp, path)
             written.append(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from verify.records import Finding, Report
-from verify.store.db import Plan, Stored
+from verify.store.state import Plan, Stored
 
 
 def _findings(incidents: Any) -> dict[str, Finding]:

@@ -36,15 +36,10 @@ from typing import Any
 from verify.codec import Row
 from verify.embed import CachedEmbedder, Embedder
 from verify.errors import InputError
-from verify.report.writer import atomic_write
-from verify.store.rows import _encode, _read_rows, _write
-from verify.store.snapshot import _delta, _read_snapshot, _save_snapshot
-from verify.store.state import Plan as Plan
-from verify.store.state import Saved as Saved
-from verify.store.state import Stored as Stored
-from verify.store.state import merge_reviews as merge_reviews
-from verify.store.state import plan_documents as plan_documents
-from verify.store.state import text_hash as text_hash
+from verify.files import atomic_write
+from verify.store.rows import encode_rows, read_rows, write_rows
+from verify.store.snapshot import read_snapshot, save_snapshot, snapshot_delta
+from verify.store.state import Saved, Stored
 
 STORE_VERSION = 1
 """Bumped when the tables change; an older store is refused with a clear message."""
@@ -169,9 +164,9 @@ class Store:
             cur.execute("BEGIN")  # one consistent snapshot across the tables
             try:
                 run, print_ = int(self._meta("run") or 0), self._meta("fingerprint")
-                stored = _read_snapshot(cur, run, print_)
+                stored = read_snapshot(cur, run, print_)
                 self._snapshot_run = run if stored is not None else None
-                return stored or _read_rows(cur, run, print_)
+                return stored or read_rows(cur, run, print_)
             finally:
                 cur.execute("COMMIT")
 
@@ -190,10 +185,10 @@ class Store:
             try:
                 if int(self._meta("run") or 0) != before.run:
                     raise InputError(str(self.path), "another run changed this store meanwhile; run again")
-                encoded = _encode(after)
-                _write(conn, before, after, encoded)
+                encoded = encode_rows(after)
+                write_rows(conn, before, after, encoded)
                 run = before.run + 1
-                self._write_snapshot(before, _delta(before, after, encoded), run)
+                self._write_snapshot(before, snapshot_delta(before, after, encoded), run)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('run', ?)", (str(run),))
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (after.fingerprint,))
                 conn.execute(
@@ -210,7 +205,7 @@ class Store:
 
     def _write_snapshot(self, before: Stored, delta: Row, run: int) -> None:
         """Add run ``run``'s delta to the snapshot, or write a new base when that is due."""
-        _save_snapshot(
+        save_snapshot(
             self._conn,
             before,
             delta,

@@ -1,7 +1,7 @@
 """The store's tables as rows of JSON text: what a save writes, and reading them all back.
 
 The rows are the store's truth; :mod:`verify.store.snapshot` only keeps a faster copy of them.
-:func:`_encode` turns a run's records into the JSON texts that both :func:`_write` and the
+:func:`encode_rows` turns a run's records into the JSON texts that both :func:`write_rows` and the
 snapshot's delta use, so each record is encoded once per save.
 """
 
@@ -22,7 +22,7 @@ from verify.codec import (
     incident_to_dict,
 )
 from verify.records import Claim, Document, Finding, Incident, Review
-from verify.report.review import ReviewRow
+from verify.report import ReviewRow
 from verify.store.state import Saved, Stored
 
 
@@ -31,7 +31,7 @@ def _json(data: object) -> str:
 
 
 @dataclass(frozen=True)
-class _Encoded:
+class Encoded:
     """The records a save writes, each with the JSON text of its row."""
 
     documents: list[tuple[Document, str]]
@@ -42,10 +42,10 @@ class _Encoded:
     """The incidents built in the run, with their findings' texts."""
 
 
-def _encode(after: Saved) -> _Encoded:
+def encode_rows(after: Saved) -> Encoded:
     """The JSON texts of what ``after`` writes: the rows' data, and what the snapshot reads back."""
     plan = after.plan
-    return _Encoded(
+    return Encoded(
         [
             (d, _json(document_to_dict(d)))
             for d in after.documents
@@ -60,7 +60,7 @@ def _encode(after: Saved) -> _Encoded:
     )
 
 
-def _write(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: _Encoded) -> None:
+def write_rows(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: Encoded) -> None:
     plan = after.plan
     if after.rebuild:
         conn.execute("DELETE FROM claims")
@@ -104,7 +104,7 @@ def _write(conn: sqlite3.Connection, before: Stored, after: Saved, encoded: _Enc
     )
 
 
-def _read_rows(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored:
+def read_rows(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored:
     """The state the tables hold."""
     documents = {
         doc_id: (digest, document_from_dict(json.loads(data)))

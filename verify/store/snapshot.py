@@ -36,8 +36,8 @@ from verify.codec import (
     incident_to_row,
 )
 from verify.records import Review
-from verify.report.review import ReviewRow
-from verify.store.rows import _Encoded
+from verify.report import ReviewRow
+from verify.store.rows import Encoded
 from verify.store.state import Saved, Stored
 
 _SNAPSHOT_FORMAT = 10_000 + 100 * sys.version_info.major + sys.version_info.minor
@@ -45,7 +45,7 @@ _SNAPSHOT_FORMAT = 10_000 + 100 * sys.version_info.major + sys.version_info.mino
 them (``marshal`` keeps no format across versions); a snapshot of another format is passed over."""
 
 
-def _save_snapshot(
+def save_snapshot(
     conn: sqlite3.Connection,
     before: Stored,
     delta: Row,
@@ -99,7 +99,7 @@ class _Rows:
         )
 
     def apply(self, delta: Row) -> None:
-        """Apply a :func:`_delta`, following the tables' orders: an updated document keeps its
+        """Apply a :func:`snapshot_delta`, following the tables' orders: an updated document keeps its
         place, a new one comes last, and a replaced incident moves to the end."""
         documents, claims, components, gone, built, reviews = delta
         for ident, digest, row in documents:
@@ -155,7 +155,7 @@ class _Rows:
         )
 
 
-def _delta(before: Stored, after: Saved, encoded: _Encoded) -> Row:
+def snapshot_delta(before: Stored, after: Saved, encoded: Encoded) -> Row:
     """What :func:`_write` changes, as rows, such that :meth:`_Rows.apply` makes of ``before`` the
     state :func:`_read_rows` then reads. Each record is written as its JSON text reads back."""
     extract = after.plan.extract
@@ -192,7 +192,7 @@ def _reviews_from_rows(rows: Sequence[Row]) -> tuple[ReviewRow, ...]:
     )
 
 
-def _read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored | None:
+def read_snapshot(cur: sqlite3.Cursor, run: int, print_: str | None) -> Stored | None:
     """The state of run ``run`` from the snapshot, or None when there is no good one."""
     chain = cur.execute("SELECT run, kind, format, checksum, data FROM snapshots ORDER BY run").fetchall()
     if not chain or [row[0] for row in chain] != list(range(run - len(chain) + 1, run + 1)):

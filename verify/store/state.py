@@ -15,7 +15,7 @@ from typing import Any
 
 from verify.codec import document_to_dict
 from verify.records import Claim, Document, Incident
-from verify.report.review import ReviewRow
+from verify.report import ReviewRow
 
 
 def text_hash(doc: Document) -> str:

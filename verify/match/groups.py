@@ -26,24 +26,12 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.match.candidates import Item, candidate_pairs, pairs_with
-from verify.match.clustering import _cluster as _cluster
-from verify.match.clustering import _cluster_components as _cluster_components
-from verify.match.clustering import _Scored as _Scored
-from verify.match.clustering import _UnionFind as _UnionFind
-from verify.match.config import MatchConfig as MatchConfig
-from verify.match.config import Similarity as Similarity
-from verify.match.config import weapons_compatible as weapons_compatible
-from verify.match.pairarrays import _columns as _columns
-from verify.match.pairarrays import _distances as _distances
-from verify.match.pairarrays import _round6 as _round6
-from verify.match.pairscore import _APART as _APART
-from verify.match.pairscore import _distance as _distance
-from verify.match.pairscore import _Name as _Name
-from verify.match.pairscore import _Pairs as _Pairs
-from verify.match.pairscore import _View as _View
-from verify.match.pairscore import _view as _view
-from verify.match.titles import incident_title as incident_title
+from verify.match.clustering import Scored, UnionFind, cluster_components
+from verify.match.config import MatchConfig
+from verify.match.pairarrays import pair_distances, view_columns
+from verify.match.pairscore import APART, NameKey, PairRules, PairView, pair_view
 from verify.records import Claim, ClaimKind, Entity
+from verify.registry import Similarity
 
 
 @dataclass(frozen=True)
@@ -96,15 +84,15 @@ def _prepare(
     config: MatchConfig,
     actor_side: Callable[[Entity], str | None] | None,
     related_places: Callable[[str, str], bool] | None,
-) -> tuple[npt.NDArray[np.float64], _Pairs, list[_View], list[str | None]]:
+) -> tuple[npt.NDArray[np.float64], PairRules, list[PairView], list[str | None]]:
     """Unit vectors (float64, so that pairs at the threshold fall the same way), the pair
     scorer, and the facet views and attacker sides of the event claims ``events``."""
     matrix = np.asarray(vectors)[list(events)].astype(np.float64)  # the rows, then the copy
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = matrix / np.where(norms > 0, norms, 1.0)
-    pairs = _Pairs(similarity, config, related_places)
-    names: dict[tuple[Entity, bool], _Name | None] = {}
-    views = [_view(claims[i], config, names) for i in events]
+    pairs = PairRules(similarity, config, related_places)
+    names: dict[tuple[Entity, bool], NameKey | None] = {}
+    views = [pair_view(claims[i], config, names) for i in events]
     known: dict[Entity, str | None] = {}  # registry look-ups are slow; attackers repeat
     sides = []
     for i in events:
@@ -115,13 +103,15 @@ def _prepare(
     return matrix, pairs, views, sides
 
 
-def _search_options(pairs: _Pairs, config: MatchConfig) -> dict[str, Any]:
+def _search_options(pairs: PairRules, config: MatchConfig) -> dict[str, Any]:
     """Blocking and place options of candidate search, the same for a full and a fresh-only search."""
     return {
         "window": config.date_window_days,
         "published_window": config.published_window_days,
         "floor": _cosine_floor(config),
-        "same_place": lambda a, b: pairs.sim(_Name(a, a, False), _Name(b, b, False)) >= config.same_entity,
+        "same_place": lambda a, b: (
+            pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity
+        ),
     }
 
 
@@ -144,25 +134,25 @@ def grouping(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     threshold = 1.0 - config.min_score
-    columns = _columns(views, sides)
-    links = _UnionFind(len(events))
-    kept: list[_Scored] = []  # pairs that may link; all others are _APART
+    columns = view_columns(views, sides)
+    links = UnionFind(len(events))
+    kept: list[Scored] = []  # pairs that may link; all others are APART
     for first, second in candidate_pairs(
         [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     ):
-        d = _distances(pairs, columns, matrix, first, second)
-        near = d < _APART
-        kept.append(_Scored(first[near], second[near], d[near]))
+        d = pair_distances(pairs, columns, matrix, first, second)
+        near = d < APART
+        kept.append(Scored(first[near], second[near], d[near]))
         close = d < threshold
         for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
             links.union(a, b)
     components = links.components()
-    scored = _Scored(
+    scored = Scored(
         np.concatenate([k.first for k in kept] or [np.zeros(0, dtype=np.int64)]),
         np.concatenate([k.second for k in kept] or [np.zeros(0, dtype=np.int64)]),
         np.concatenate([k.distance for k in kept] or [np.zeros(0, dtype=np.float64)]),
     )
-    clusters = _cluster_components(components, scored, len(events), threshold, config.linkage)
+    clusters = cluster_components(components, scored, len(events), threshold, config.linkage)
     result = [[events[k] for k in group] for group in clusters]
     return Grouping(sorted(result, key=lambda g: g[0]), [[events[k] for k in group] for group in components])
 
@@ -201,8 +191,8 @@ def regroup_incidents(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     threshold = 1.0 - config.min_score
-    columns = _columns(views, sides)
-    links = _UnionFind(len(events))
+    columns = view_columns(views, sides)
+    links = UnionFind(len(events))
     first_of: dict[int, int] = {}
     is_fresh = set(focus)
     for k, i in enumerate(events):
@@ -211,28 +201,28 @@ def regroup_incidents(
     first, second = pairs_with(
         focus, [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     )
-    close = _distances(pairs, columns, matrix, first, second) < threshold
+    close = pair_distances(pairs, columns, matrix, first, second) < threshold
     for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
         links.union(a, b)
     touched = {links.root(k) for k in focus}
     changed = [c for c in links.components() if links.root(c[0]) in touched]
     # Every pair of a changed component is scored; those candidate search would not propose
-    # (dates too far apart) come out at _APART, as candidate search leaves them.
+    # (dates too far apart) come out at APART, as candidate search leaves them.
     ends: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = [(first[:0], second[:0])]
     for component in changed:
         members = np.asarray(component, dtype=np.int64)
         xs, ys = np.triu_indices(len(component), k=1)
         ends.append((members[xs], members[ys]))
     a, b = (np.concatenate(side) for side in zip(*ends, strict=True))
-    scored = _Scored(a, b, _distances(pairs, columns, matrix, a, b))
-    clusters = _cluster_components(changed, scored, len(events), threshold, config.linkage)
+    scored = Scored(a, b, pair_distances(pairs, columns, matrix, a, b))
+    clusters = cluster_components(changed, scored, len(events), threshold, config.linkage)
     return Grouping(
         sorted(([events[k] for k in g] for g in clusters), key=lambda g: g[0]),
         [[events[k] for k in c] for c in changed],
     )
 
 
-def _item(view: _View) -> Item:
+def _item(view: PairView) -> Item:
     target, location = view.target, view.location
     if target is None:
         places: tuple[str, ...] = (location.key,) if location is not None else ()

@@ -1,0 +1,45 @@
+"""The shipped judge model as the scorer whose probabilities become the findings' confidences.
+
+Judging (:mod:`verify.judge`) takes any :data:`~verify.judge.findings.PairScorer`; this module,
+above both, makes one from the trained pair model (:class:`~verify.model.pairs.PairJudge`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from verify.embed import Embedder
+from verify.errors import ModelError
+from verify.judge import PairScorer
+from verify.model.classify import load_model
+from verify.model.pairs import PairJudge
+from verify.records import Claim, ClaimKind
+from verify.registry import Knowledge
+
+
+def judge_scorer(
+    embedder: Embedder,
+    knowledge: Knowledge,
+    claims: Sequence[Claim] = (),
+    vectors: np.ndarray | None = None,
+) -> PairScorer | None:
+    """The shipped judge model as a scorer, loaded once per run; None without one for ``embedder``.
+
+    The model's interaction features come from one embedder's vectors, so a run with another
+    model keeps the rules' heuristic confidences rather than feed it foreign vectors. The event
+    claims' ``vectors`` (rows of ``claims``, as :func:`verify.engine.pipeline.embed_events` gives them)
+    are reused.
+    """
+    try:
+        model = load_model()
+    except ModelError:
+        return None
+    if model.embedder != embedder.name:
+        return None
+    judge = PairJudge(embedder, knowledge.registry, knowledge.places, model)
+    if vectors is not None:
+        rows = [i for i, c in enumerate(claims) if c.kind == ClaimKind.EVENT]
+        judge.remember([claims[i].text for i in rows], vectors[rows])
+    return judge.probabilities
