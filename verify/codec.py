@@ -1,5 +1,7 @@
-"""Records <-> JSON-ready dicts for the incremental store: the inverse of ``verify.report.serialize``.
+"""Records <-> JSON-ready dicts: a claim's report.json shape, and the incremental store's forms.
 
+:func:`claim_to_dict` and :func:`jsonable` are the one place a claim and a facet value become
+JSON (``verify.report.serialize`` builds report.json from them; ``verify extract`` writes them).
 Claims are written exactly as ``report.json`` writes them (:func:`claim_to_dict`) and read back
 here into the same frozen records, so a stored claim and a freshly extracted one compare equal.
 Documents keep their text and origin (report.json leaves those out); incidents keep their

@@ -1,5 +1,11 @@
-"""Who says what: a document's claims, who asserts each (attribution), claim kinds, and facets
-carried from the context of a sentence."""
+"""Who says what: a document's claims, who asserts each, and their kinds.
+
+::
+
+    extraction.py   a document -> its attributed claims, with facets for the events
+    attribution.py  split into claims and attribute each to a source
+    context.py      facets a sentence leaves to its context ("the factions added that ...")
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,12 @@
-"""Running the stages: the pipeline (the one place that knows their order), the incremental run
-against a store, partitions and the Dask engine."""
+"""Running the stages.
+
+::
+
+    pipeline.py     the only module that knows the stage order (:func:`run`, :func:`run_incremental`)
+    incremental.py  what a run against the store adds (:class:`StoreRun`, the regrouping)
+    partition.py    partitions of the parallel stages and the seam that maps them
+    cluster.py      the same stages on a Dask cluster (``--engine dask``)
+"""
 
 from __future__ import annotations
 

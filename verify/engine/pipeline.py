@@ -5,10 +5,11 @@
 :func:`run` reads the inputs, extracts and embeds the claims (each a map a
 :class:`~verify.engine.partition.Mapper` runs: :func:`extract_batch`, :func:`embed_events`), then
 groups, judges and grades them (:func:`cross_reference`); :func:`run_incremental` does the same
-against the incremental store. The stages themselves live elsewhere, and their names are
-re-exported here: the run's settings and knowledge in :mod:`verify.registry.knowledge`, claim extraction
-in :mod:`verify.claims.extraction`, incident building and the judge model in :mod:`verify.judge.incidents`,
-and what only a store run needs (its result, the regrouping) in :mod:`verify.engine.incremental`.
+against the incremental store. The stages themselves live in their packages, imported through
+their faces: the run's settings and knowledge (:mod:`verify.registry`), claim extraction
+(:mod:`verify.claims`), grouping (:mod:`verify.match`), incident building (:mod:`verify.judge`),
+the judge model as scorer (:mod:`verify.model`); what only a store run needs (its result, the
+regrouping) is in :mod:`verify.engine.incremental`.
 
 The functions here call the stages through this module's names, so that a name patched here
 changes what they call: the tests patch ``extract_claims``, ``judge_scorer``, ``EXTRACT_BATCH``

@@ -1,5 +1,15 @@
-"""Judging: claim against evidence by the explainable rules (facet comparison, denial,
-explanations) -> :class:`~verify.records.Finding`; incident grades; incidents built from groups."""
+"""Judging by explainable rules: claim against evidence -> :class:`~verify.records.Finding`; grades.
+
+::
+
+    rules.py      the rules for one claim/evidence pair (:func:`decide`, :class:`PairFeatures`)
+    compare.py    facet comparison, and the rules' data (verify/data/judge.json)
+    denial.py     whether a text denies that an event happened
+    explain.py    one sentence a fact-checker can read per verdict
+    findings.py   an incident's party claims judged against their evidence
+    grade.py      an incident's grade from its findings
+    incidents.py  groups of claims -> judged, graded incidents
+"""
 
 from __future__ import annotations
 

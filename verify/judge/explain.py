@@ -7,13 +7,10 @@ from a pair's :class:`~verify.judge.rules.PairFeatures` and the relation the rul
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from verify.judge.compare import casualties_json, entity_json, judge_config
+from verify.judge.rules import PairFeatures
 from verify.records import Claim, FacetDiff, Facets, Relation
-
-if TYPE_CHECKING:
-    from verify.judge.rules import PairFeatures
 
 
 def _join(parts: Sequence[str]) -> str:

@@ -28,7 +28,7 @@ Attackers named differently are listed as a difference but only weigh when both 
 canonical registry names: a monitor's "Iran-backed groups" and a faction's own name routinely
 differ for the same actor.
 
-The steps live in small modules, whose public names stay importable from here: facet comparison in
+The steps live in small modules beside it: facet comparison in
 :mod:`verify.judge.compare`, the denial test in :mod:`verify.judge.denial`, the explanations in
 :mod:`verify.judge.explain`.
 """

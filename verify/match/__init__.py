@@ -1,5 +1,15 @@
-"""Grouping claims into incidents: candidate search, pair distances (reference and arrays),
-clustering, titles and the thresholds."""
+"""Grouping event claims into incidents.
+
+::
+
+    groups.py      the stage: :func:`group_incidents`, :func:`grouping`, :func:`regroup_incidents`
+    candidates.py  candidate pairs: blocking on dates and places plus a vector index
+    pairscore.py   claim views and the reference rules for one pair
+    pairarrays.py  the same rules over arrays of pairs, equal to the bit
+    clustering.py  union-find components, then agglomerative clustering
+    config.py      thresholds (:class:`MatchConfig`), compatible weapons
+    titles.py      a short English title per incident
+"""
 
 from __future__ import annotations
 

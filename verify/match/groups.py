@@ -10,7 +10,7 @@ then clustered by complete linkage on ``1 - score``; a cannot-link pair sits at 
 no average can bring under the threshold, so no linkage puts it in one incident.
 
 This module is the stage's entry point (:func:`group_incidents`, :func:`grouping`,
-:func:`regroup_incidents`); its parts live beside it and their names are re-exported here:
+:func:`regroup_incidents`); its parts live beside it:
 :mod:`verify.match.config` (thresholds), :mod:`verify.match.pairscore` (claim views and the
 reference pair rules), :mod:`verify.match.pairarrays` (the same rules over arrays of pairs),
 :mod:`verify.match.clustering` (components and clusters) and :mod:`verify.match.titles` (incident titles).

@@ -1,6 +1,19 @@
-"""The trained pair model: features, cue lexicons, word deltas, the word-alignment network, the
-calibrated classifier, training, pair mode (:class:`PairJudge`), the spreadsheet, and the scorer
-that lends judging its probabilities."""
+"""The trained pair model and pair mode (``verify pairs``, ``verify train``).
+
+::
+
+    features.py   pair features the classifier learns from
+    cues.py       negation, denial, hedge and antonym lexicons (verify/data/cues.json)
+    delta.py      features over the words that differ between claim and evidence
+    align.py      the word-alignment network (NumPy)
+    alignfit.py   its training (PyTorch)
+    classify.py   the calibrated classifier (:class:`JudgeModel`), saving and loading it
+    pairs.py      pair mode (:class:`PairJudge`): a claim against a sentence or an article
+    rationale.py  the sentences of an article that speak to a claim
+    sheet.py      the spreadsheet of ``verify pairs``
+    train.py      rebuilding the shipped model reproducibly
+    scorer.py     the shipped model as the scorer judging takes (:func:`judge_scorer`)
+"""
 
 from __future__ import annotations
 

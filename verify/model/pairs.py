@@ -263,7 +263,7 @@ class PairJudge:
         return self.verdicts(self.prepare(claims, evidences, progress))
 
 
-# The spreadsheet side of pair mode lives in verify.model.sheet; its names stay importable here.
+# The spreadsheet side of pair mode lives in verify.model.sheet.
 
 __all__ = [
     "PairJudge",

@@ -7,14 +7,11 @@ import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from verify.errors import InputError
 from verify.files import atomic_write
+from verify.model.pairs import PairVerdict
 from verify.records import FacetDiff
-
-if TYPE_CHECKING:
-    from verify.model.pairs import PairVerdict
 
 OUTPUT_COLUMNS = ("relation", "confidence", "rationale", "facets")
 

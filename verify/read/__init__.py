@@ -1,5 +1,13 @@
-"""Reading inputs: files and folders (JSONL, CSV, text, HTML) -> :class:`~verify.records.Document`,
-with the encoding, page-text and language helpers only reading uses."""
+"""Reading inputs: files and folders (JSONL, CSV, text, Markdown, HTML) -> :class:`~verify.records.Document`.
+
+::
+
+    ingest.py    files and folders -> documents, one clear error per malformed input
+    encoding.py  bytes -> text (UTF-8/16 with or without BOM, Windows-1256, ISO-8859-6)
+    article.py   a saved web page -> its article text and metadata
+    clean.py     sanitising text before any stage sees it
+    lang.py      language identification for documents that do not declare one
+"""
 
 from __future__ import annotations
 

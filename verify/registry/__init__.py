@@ -1,5 +1,14 @@
-"""Reference data: the source registry, aliases found in running text, name keys and entity
-similarity, the gazetteer, and the :class:`Knowledge` a run loads from them."""
+"""Reference data: the sources and places every stage after reading consults.
+
+::
+
+    sources.py    the source registry: type, side and aliases in both scripts
+    aliases.py    registry names found in running text (clitics, tashkeel, both scripts)
+    namekeys.py   matching keys for names, and entity similarity (:data:`Similarity`)
+    places.py     the gazetteer: places and what contains them
+    entries.py    the bundled data folder and checked fields of registry files
+    knowledge.py  a run's :class:`Settings` and the :class:`Knowledge` loaded from them
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """What a run is given besides its inputs: its :class:`Settings`, the :class:`Knowledge` they load.
 
 Every stage after ingest consults the same source registry and gazetteer; they are loaded once
-per run (:meth:`Knowledge.load`) and handed to each stage. :data:`Progress` is the callback a
-run reports its steps to.
+per run (:meth:`Knowledge.load`) and handed to each stage.
 """
 
 from __future__ import annotations

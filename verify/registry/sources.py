@@ -1,11 +1,9 @@
 """The source registry: known sources with their type, side and aliases in both scripts.
 
 ``SourceRegistry`` loads the bundled ``data/sources.json`` plus an optional user file of the same
-shape, and finds or looks up sources through an :class:`~verify.registry.aliases.AliasIndex`. The names this
-module has always offered stay importable from here: the alias index and ``Mention``
-(:mod:`verify.registry.aliases`), ``fold``, ``skeleton`` and ``entity_similarity``
-(:mod:`verify.registry.namekeys`),
-and the registry-file readers (:mod:`verify.registry.entries`).
+shape, and finds or looks up sources through an :class:`~verify.registry.aliases.AliasIndex`. Name keys and
+entity similarity are in :mod:`verify.registry.namekeys`, the registry-file readers in
+:mod:`verify.registry.entries`.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ claimreview.jsonld and summary.md.
     jsontext.py   indented JSON text, as json.dumps writes it, faster
     exports.py    CSV and schema.org ClaimReview
     markdown.py   summary.md for a newsroom chat
-    writer.py     atomic file writing
+    assemble.py   main files assembled from the pieces an earlier write kept
+    writer.py     writes the files, never a torn one or a partial set
+    review.py     fact-checkers' reviews applied to findings and incidents
 """
 
 from __future__ import annotations

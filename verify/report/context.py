@@ -1,7 +1,7 @@
 """Report -> ReportContext: the pure step that prepares everything the HTML templates show.
 
-The pieces live in smaller modules and are re-exported here, where callers import them from:
-:mod:`verify.report.lookup` (the per-report index and small value views),
+The pieces live in smaller modules beside it: :mod:`verify.report.lookup` (the per-report index
+and small value views),
 :mod:`verify.report.incident_views` (incident, claim and finding views) and
 :mod:`verify.report.summary` (summary counts, filter options, unmatched reviews). This module
 puts them together into the main page's context.

@@ -7,7 +7,7 @@ the summary and the ``MAIN_INCIDENTS`` most at stake, and every incident gets it
 in the manifest, :mod:`verify.report.pages`) and builds full incident views only for the pages
 it renders; the list of every incident gets cheap listing entries.
 
-The environment and the single page are :mod:`verify.report.templating`'s, re-exported here.
+The environment and the single page are :mod:`verify.report.templating`'s.
 Templates are rendered through this module's ``_render``, so a test may patch it here.
 """
 

@@ -1,4 +1,13 @@
-"""The incremental SQLite store: rows, snapshots, what a run must recompute, what changed."""
+"""The incremental SQLite store (``verify run --store``).
+
+::
+
+    db.py        :class:`Store`: open, load, save; the code fingerprint
+    state.py     what a store holds and what a run must recompute (pure)
+    rows.py      the tables as rows of JSON text
+    snapshot.py  the snapshot a run reads faster than the rows
+    changes.py   what a run changed since the last one
+"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Beside the rows the saves keep a snapshot, which a run reads three times faster 
 JSON (see :mod:`verify.store.snapshot`): a base, then one delta per later run, until ``_BASE_EVERY``
 deltas follow it or they weigh ``_DELTA_SHARE`` of it and the next save writes a new base.
 The rows are encoded and read in :mod:`verify.store.rows`; the records a store reads and writes
-(:class:`Stored`, :class:`Plan`, :class:`Saved`) are in :mod:`verify.store.state`, re-exported here.
+(:class:`Stored`, :class:`Plan`, :class:`Saved`) are in :mod:`verify.store.state`.
 
 Interrupting a run never half-writes the store: the run computes first, reading only, then
 writes everything in one transaction (WAL journal), so Ctrl-C or a kill leaves the last run's

@@ -1,4 +1,13 @@
-"""Text utilities: Arabic normalisation, sentence splitting, numbers, language id, cleaning."""
+"""Text utilities every stage uses: Arabic normalisation, sentence split with offsets, numbers,
+time expressions.
+
+::
+
+    arabic.py    normalisation, matching keys, transliteration
+    split.py     sentences and clauses with their offsets
+    numbers.py   numbers in words and digits, lexicon phrases
+    timeexpr.py  time expressions -> dates
+"""
 
 from __future__ import annotations
 
