@@ -38,8 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.namekeys import fold
-from verify.places import Gazetteer
+from verify.registry import Gazetteer, fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -215,7 +214,9 @@ def score_incidents(path: Path, gazetteer: Gazetteer, errors: int) -> Tally:
             continue
         facets = _facets(doc_claims)
         if gold.get("place"):
-            hit = any(f.get("location") and _same_place(gazetteer, gold["place"], f["location"]) for f in facets)
+            hit = any(
+                _same_place(gazetteer, gold["place"], f["location"]) for f in facets if f.get("location")
+            )
             tally.add("place", hit, did)
         if gold.get("weapon"):
             tally.add("weapon", any(f.get("weapon") in gold["weapon"] for f in facets), did)

@@ -13,7 +13,7 @@ from verify.registry import Gazetteer, Mention, SourceRegistry
 from verify.text import fold_key, has_arabic
 
 _TARGET_KINDS = ("base", "airport", "field")
-_AREA_RANK = {"city": 0, "region": 1, "country": 2, "sea": 3}
+_AREA_RANK = {"city": 0, "province": 1, "region": 2, "country": 3, "sea": 4}
 
 
 # -- actor, target, location --------------------------------------------------------------------

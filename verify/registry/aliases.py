@@ -45,13 +45,22 @@ class AliasIndex:
         self,
         entries: Iterable[tuple[str, Iterable[str]]],
         lookup_only: Iterable[tuple[str, Iterable[str]]] = (),
+        exact_only: Iterable[tuple[str, Iterable[str]]] = (),
+        proper_names: bool = False,
+        unfuzzy: frozenset[str] = frozenset(),
     ) -> None:
         """``lookup_only`` aliases name an entry when given alone but are common words in running text
-        ('الحرة' is Alhurra, and 'free'), so ``find`` ignores them."""
+        ('الحرة' is Alhurra, and 'free'), so ``find`` ignores them. ``exact_only`` aliases are
+        looked up only as written (case, spacing and articles aside), never fuzzily: names of
+        thousands of villages would otherwise catch any misspelt name. With ``proper_names``, an
+        alias written with a capital ('Hit', a town) is found in running text only when capitalised
+        there ('hit' is a verb). The aliases of ``unfuzzy`` ids are matched by key and skeleton only,
+        never by edit distance ('Amman' is not 'Damman')."""
         self._exact: dict[str, str] = {}
         spelled: list[tuple[str, str]] = []
-        # first word -> alias words -> (id, acronym: matched only when written in capitals)
-        by_first: dict[str, dict[tuple[str, ...], tuple[str, bool]]] = {}
+        # first word -> alias words -> (id, acronym: matched only when written in capitals,
+        # proper: matched only when capitalised)
+        by_first: dict[str, dict[tuple[str, ...], tuple[str, bool, bool]]] = {}
         hidden = [(i, tuple(names)) for i, names in lookup_only]
         hidden_keys = {(i, fold(name)) for i, names in hidden for name in names}
         tagged = [(True, e) for e in entries] + [(False, e) for e in hidden]
@@ -64,15 +73,24 @@ class AliasIndex:
                 spelled.append((alias, entry_id))
                 if in_text and (entry_id, key) not in hidden_keys:
                     words = tuple(key.split())
-                    by_first.setdefault(words[0], {})[words] = (entry_id, _is_acronym(alias))
+                    proper = proper_names and not has_arabic(alias) and alias[:1].isupper()
+                    known = by_first.setdefault(words[0], {}).get(words)
+                    if known is not None and known[0] == entry_id:
+                        proper = proper and known[2]
+                    by_first[words[0]][words] = (entry_id, _is_acronym(alias), proper)
+        for entry_id, aliases in exact_only:
+            for alias in aliases:
+                if key := fold(alias):
+                    self._exact.setdefault(key, entry_id)
         self._by_first = by_first
         self._loose = _unique_map((loose_key(k), i) for k, i in self._exact.items())
+        fuzzy = [(a, i) for a, i in spelled if i not in unfuzzy]
         # acronyms ('IRNA', 'SANA') only match exactly: their skeletons collide with names ('Iran')
         self._skeletons = _unique_map((skeleton(a), i) for a, i in spelled if not _is_acronym(a))
         # fuzzy skeletons only bridge scripts; within a script the edit ratio on keys is the better judge
         self._cross = {
             script: _unique_map(
-                (skeleton(a), i) for a, i in spelled if has_arabic(a) == script and len(skeleton(a)) >= 6
+                (skeleton(a), i) for a, i in fuzzy if has_arabic(a) == script and len(skeleton(a)) >= 6
             )
             for script in (False, True)
         }
@@ -80,12 +98,12 @@ class AliasIndex:
         self._short_skeletons = {
             script: _unique_map(
                 (skeleton(a) + _head(a), i)
-                for a, i in spelled
+                for a, i in fuzzy
                 if has_arabic(a) == script and len(skeleton(a)) == 3 and len(fold(a)) >= 5
             )
             for script in (False, True)
         }
-        self._loose_keys = [k for k in self._loose if len(k) >= 5]
+        self._loose_keys = [k for k in self._loose if len(k) >= 5 and self._loose[k] not in unfuzzy]
 
     def _first_word_candidates(self, word: str) -> Iterator[tuple[int, str]]:
         """(prefix length, alias first word) pairs the text word can stand for."""
@@ -107,13 +125,17 @@ class AliasIndex:
         found: list[tuple[int, int, str]] = []  # normalised start/end of the matched alias, id
         for i, word in enumerate(words):
             for skip, first in self._first_word_candidates(word):
-                for alias_words, (entry_id, acronym) in self._by_first.get(first, {}).items():
+                for alias_words, (entry_id, acronym, proper) in self._by_first.get(first, {}).items():
                     n = len(alias_words)
                     if tuple(words[i + 1 : i + n]) != alias_words[1:]:
                         continue
                     start, end = spans[i][0] + skip, spans[i + n - 1][1]
-                    if not acronym or _is_acronym(text[pos[start] : pos[end - 1] + 1]):
-                        found.append((start, end, entry_id))
+                    written = text[pos[start] : pos[end - 1] + 1]
+                    if acronym and not _is_acronym(written):
+                        continue
+                    if proper and not written[:1].isupper():
+                        continue
+                    found.append((start, end, entry_id))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken: list[tuple[int, int, str]] = []
         for start, end, entry_id in found:
