@@ -153,7 +153,8 @@ def test_continuation_and_unregistered_speaker(knowledge: Knowledge) -> None:
     )
     claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
     sources = [c.source for c in claims]
-    assert sources[0] == "local security source" and claims[0].source_type == SourceType.UNKNOWN
+    # not in the registry, but a security source is one of a party's
+    assert sources[0] == "local security source" and claims[0].source_type == SourceType.PARTY
     assert sources[1] == sources[0]
     pentagon = knowledge.registry.lookup("Pentagon")
     assert pentagon is not None
@@ -177,7 +178,7 @@ def test_apposition_does_not_steal_the_speaker(knowledge: Knowledge) -> None:
 def test_unregistered_arabic_speaker_ends_at_a_prepositional_phrase(knowledge: Knowledge) -> None:
     text = "قالت مصادر أمنية بوقوع انفجار قرب القاعدة فجر اليوم."
     (claim,) = extract_claims(Document(id="d", text=text), knowledge)
-    assert claim.source == "مصادر أمنية" and claim.source_type == SourceType.UNKNOWN
+    assert claim.source == "مصادر أمنية" and claim.source_type == SourceType.PARTY
 
 
 def test_country_names_and_clock_times_are_not_cues_or_boundaries(knowledge: Knowledge) -> None:
@@ -190,3 +191,32 @@ def test_country_names_and_clock_times_are_not_cues_or_boundaries(knowledge: Kno
     assert claims[0].source == "Example Wire"
     iraq = knowledge.registry.lookup("Iraqi government")
     assert iraq is not None and claims[1].source == iraq.name
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker_type"),
+    [
+        ("A local monitoring group said shelling killed four people in the village.", SourceType.INDEPENDENT),
+        ("Witnesses said an airstrike hit the market on Tuesday.", SourceType.INDEPENDENT),
+        ("The health ministry said two people were killed in the strike.", SourceType.PARTY),
+        ("Rebels said they shot down a helicopter over the valley.", SourceType.PARTY),
+        ("وقال ناشطون إن القصف أصاب مدرسة في البلدة.", SourceType.INDEPENDENT),
+        ("وقالت مصادر طبية إن خمسة أشخاص قتلوا في الغارة.", SourceType.INDEPENDENT),
+        ("A correspondent said several shells landed near the bridge.", SourceType.MEDIA),
+    ],
+)
+def test_unregistered_speaker_is_typed_by_what_the_text_says_it_is(
+    knowledge: Knowledge, text: str, speaker_type: SourceType
+) -> None:
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    assert claims[0].source != "Example Wire" and claims[0].source_type == speaker_type
+
+
+def test_source_line_names_the_speaker_before_the_outlet_that_relayed_it(knowledge: Knowledge) -> None:
+    text = "Two drones were shot down over the capital on Monday."
+    line = "Saudi defence ministry spokesman (a colonel), via Reuters"
+    (claim,) = extract_claims(Document(id="d", text=text, source=line), knowledge)
+    saudi = knowledge.registry.lookup("Saudi defence ministry")
+    assert saudi is not None and claim.source == saudi.name and claim.source_type == SourceType.PARTY
+    (claim,) = extract_claims(Document(id="d", text=text, source="A senior official, to AFP"), knowledge)
+    assert claim.source_type == SourceType.PARTY

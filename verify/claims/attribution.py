@@ -5,8 +5,9 @@ For each sentence (or contrastive clause) we look for a reporting cue ("أفاد
 "أعلنت الفصائل"), before it in English ("CENTCOM said"), and on either side when the first place is
 empty. A spokesman stands for the body he speaks for ("المتحدث باسمها" is the group named before).
 A cue with nobody named ("وأضاف", "he added") continues the last named speaker; a cue naming an
-unregistered speaker ("a local source said") keeps that speaker as written, typed ``unknown``; a
-sentence with no cue belongs to the document's own source.
+unregistered speaker ("a local source said") keeps that speaker as written, typed by what its words
+say it is ("a local monitoring group": independent; :mod:`verify.claims.speakertypes`), else
+``unknown``; a sentence with no cue belongs to the document's own source.
 
 The claim's ``kind`` comes from cue words: an attack or toll verb makes it an ``event`` (unless the
 verb sits right after a pledge, "vowed to strike"), a pledge or threat without one an ``intent``,
@@ -22,6 +23,7 @@ from functools import cache
 from typing import Protocol
 
 from verify.bundled import bundled_json
+from verify.claims.speakertypes import source_pieces, speaker_type
 from verify.records import Attribution, ClaimKind, Document, Source, SourceType
 from verify.text import has_arabic, normalize_arabic, split_clauses
 
@@ -168,13 +170,37 @@ def _source_attribution(source: Source, speaker: str) -> Attribution:
     return Attribution(source.name, source.source_type, source.side, speaker)
 
 
+def _source_of_line(source: str, registry: Registry) -> Source | SourceType:
+    """The registry source a document's source line names, else the type its words give.
+
+    'X security spokesman, via Y': the speaker comes first and the outlets that relayed it after;
+    the first part that names a registry source (as a whole or by one name inside it) or says
+    what it is ('a senior official') decides.
+    """
+    pieces = source_pieces(source)
+    known = registry.lookup(source) if len(pieces) <= 1 else None
+    if known is not None:
+        return known
+    for piece in pieces:
+        known = registry.lookup(piece)
+        if known is None:
+            ids = {m.id for m in registry.find_mentions(piece)}
+            known = registry.get(ids.pop()) if len(ids) == 1 else None
+        if known is not None:
+            return known
+        if (kind := speaker_type(piece)) != SourceType.UNKNOWN:
+            return kind
+    return SourceType.UNKNOWN
+
+
 def document_attribution(document: Document, registry: Registry) -> Attribution:
     """The attribution of text nobody is named as asserting: the document's own source."""
     if not document.source:
         return Attribution(UNKNOWN_PUBLISHER, document.source_type, document.side)
-    known = registry.lookup(document.source)
-    if known is None:
-        return Attribution(document.source, document.source_type, document.side)
+    known = _source_of_line(document.source, registry)
+    if isinstance(known, SourceType):
+        source_type = document.source_type if document.source_type != SourceType.UNKNOWN else known
+        return Attribution(document.source, source_type, document.side)
     source_type = document.source_type if document.source_type != SourceType.UNKNOWN else known.source_type
     return Attribution(known.name, source_type, document.side or known.side, document.source)
 
@@ -307,7 +333,7 @@ class _Speakers:
             return self.last_speaker
         start, end = min(t.start for t in phrase), max(t.end for t in phrase)
         speaker = text[start - offset : end - offset]
-        return Attribution(speaker, SourceType.UNKNOWN, None, speaker)
+        return Attribution(speaker, speaker_type(speaker), None, speaker)
 
 
 def attribute(document: Document, registry: Registry, cues: Cues | None = None) -> list[AttributedSpan]:
