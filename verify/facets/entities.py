@@ -117,14 +117,14 @@ def find_places(
         clashing = [s for s in sources if s.start < m.end and m.start < s.end]
         prev = words_before(text, m.start, 1)
         # 'ريف دمشق' is a place though 'دمشق' alone may stand for the government; after 'في' or
-        # 'in', 'الميادين' is the town, not the channel
+        # 'in', 'الميادين' is the town, not the channel; so is 'Damascus' after 'downtown'
         inside = all(
             m.start <= s.start and s.end <= m.end and (s.start, s.end) != (m.start, m.end) for s in clashing
         )
         at = (
             all((s.start, s.end) == (m.start, m.end) for s in clashing)
             and prev
-            and prev[0] in word_set("markers")
+            and (prev[0] in word_set("markers") or prev[0] in word_set("place_markers"))
         )
         if overlaps(m, taken) or (clashing and not (inside or at)):
             continue

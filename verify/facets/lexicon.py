@@ -65,6 +65,7 @@ def word_set(key: str) -> frozenset[str]:
     table = {"negations": cas["negations"], "gap": cas["gap_words"], "ambiguous": cas["ambiguous_injured"]}
     table["uncertainty"] = cas["uncertainty"]
     table |= {"markers": lex["object_markers"], "reporting": lex["reporting_verbs"]}
+    table |= {"place_markers": lex["place_markers"]}
     table |= {"reporting_after": lex["reporting_verbs_after"]}
     return frozenset(fold_key(w) for w in table[key])
 

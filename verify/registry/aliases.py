@@ -20,6 +20,8 @@ from verify.text import has_arabic, transliterate
 _CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 _LIL = ("لل", "ولل", "فلل")
 _MIN_STEM = 2
+# a transliterated Arabic article, written in lower case before a capitalised name ('al-Bab')
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)[-‐ ]", re.IGNORECASE)
 _KEY_CUTOFF = 90.0
 _SKELETON_CUTOFF = 90.0
 _WORD_CUTOFF = 75.0
@@ -133,7 +135,7 @@ class AliasIndex:
                     written = text[pos[start] : pos[end - 1] + 1]
                     if acronym and not _is_acronym(written):
                         continue
-                    if proper and not written[:1].isupper():
+                    if proper and not _ARTICLE.sub("", written)[:1].isupper():
                         continue
                     found.append((start, end, entry_id))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
