@@ -162,7 +162,11 @@ def score_fakes(path: Path, gazetteer: Gazetteer, errors: int) -> Tally:
         names = [n for f in facets if f.get("location") for n in _place_names(gazetteer, f["location"])]
         tally.add("governorate", any(s in n for n in names for s in spellings), rid)
         month, day, year = (int(x) for x in row["date"].split("/"))
-        tally.add("date within a day", _within(dt.date(2000 + year, month, day), _dates(facets)), rid)
+        gold = dt.date(2000 + year, month, day)
+        tally.add("date within a day", _within(gold, _dates(facets)), rid)
+        # the event's own date, else the date the report was published (its dateline)
+        published = [dt.date.fromisoformat(c["published"]) for c in claims.get(rid, []) if c.get("published")]
+        tally.add("date, else dateline", _within(gold, _dates(facets) or published), rid)
         fits = CAUSE_WEAPONS.get(row["cause_of_death"].strip())
         if fits is not None:
             tally.add("weapon compatible", any(f.get("weapon") in fits for f in facets), rid)

@@ -41,6 +41,11 @@ class Weapon(StrEnum):
     MORTAR = "mortar"
     GUNFIRE = "gunfire"
     EXPLOSIVE = "explosive"
+    CHEMICAL = "chemical"
+    BARREL_BOMB = "barrel_bomb"
+    CAR_BOMB = "car_bomb"
+    SUICIDE_ATTACK = "suicide_attack"
+    SNIPER = "sniper"
     OTHER = "other"
 
 

@@ -5,6 +5,10 @@ News copy states the weapon, target and place of an attack once and then comes b
 source in the same document that names nothing conflicting is read as speaking of the same
 attack, and takes the facets it does not state from the nearest earlier such claim. What the
 claim asserts itself (outcome, casualties) is never inherited.
+
+A report about one attack states its place and day in its lead (the headline and first sentence)
+and then quotes reactions, tolls and witnesses without repeating them: :func:`fill_from_lead`
+gives every later event claim that states no place or no date of its own the lead's.
 """
 
 from __future__ import annotations
@@ -88,3 +92,37 @@ def resolve_in_document(claims: Sequence[Claim], outlet: str | None = None) -> l
         last_event = claim
         resolved.append(claim)
     return resolved
+
+
+LEAD_CHARS = 400
+"""How far into a document its lead reaches (a headline and a first sentence or two)."""
+
+
+def fill_from_lead(claims: Sequence[Claim], lead_chars: int = LEAD_CHARS) -> list[Claim]:
+    """Event claims of one document given the place and date of its lead where they state none.
+
+    The lead's place is the most specific place its event claims name, its date the first date
+    they state. A claim that states its own place or date keeps it; a document whose lead names
+    two different places or dates (a round-up of several attacks) gives nothing.
+    """
+    lead = [c for c in claims if c.kind == ClaimKind.EVENT and c.start < lead_chars]
+    places = {c.facets.location.canonical for c in lead if c.facets.location and c.facets.location.canonical}
+    dates = {c.facets.time.date for c in lead if c.facets.time and c.facets.time.date}
+    location = next(
+        (c.facets.location for c in lead if c.facets.location and c.facets.location.canonical), None
+    )
+    time = next((c.facets.time for c in lead if c.facets.time and c.facets.time.date), None)
+    if len(places) > 1:
+        location = None
+    if len(dates) > 1:
+        time = None
+    if location is None and time is None:
+        return list(claims)
+    out = []
+    for claim in claims:
+        f = claim.facets
+        if claim.kind == ClaimKind.EVENT and ((f.location is None and location) or (f.time is None and time)):
+            f = replace(f, location=f.location or location, time=f.time or time)
+            claim = replace(claim, facets=f)
+        out.append(claim)
+    return out

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from verify.claims.attribution import AttributedSpan, attribute, document_attribution
-from verify.claims.context import resolve_in_document
+from verify.claims.context import fill_from_lead, resolve_in_document
 from verify.facets import extract_facets
 from verify.records import Claim, ClaimKind, Document, Entity, Facets, Outcome, SourceType
 from verify.registry import Knowledge
-from verify.text import has_arabic
+from verify.text import Dateline, find_dateline, has_arabic
 
 
 def stable_digest(*parts: object) -> str:
@@ -58,18 +58,31 @@ def _defender_as_actor(span: AttributedSpan, facets: Facets, knowledge: Knowledg
     return actor is not None and actor.side == span.attribution.side
 
 
+def _without_dateline(span: AttributedSpan, line: Dateline | None) -> str:
+    """The span's text with the report's dateline blanked (same length): a publication date is
+    not the event's date, and its year is not a count."""
+    if line is None or line.end <= span.start or line.start >= span.end:
+        return span.text
+    start, end = max(line.start, span.start) - span.start, min(line.end, span.end) - span.start
+    return span.text[:start] + " " * (end - start) + span.text[end:]
+
+
 def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
     """Attributed claims of one document, with facets for events."""
     claims = []
     own = document_attribution(document, knowledge.registry)
+    # relative times ('on Saturday') are resolved against the publication date, else against the
+    # date the report opens with, which is then the claims' ``published``; it is never their time
+    line = find_dateline(document.text)
+    reference = document.published or (line.date if line is not None else None)
     for span in attribute(document, knowledge.registry):
         lang = "ar" if has_arabic(span.text) else (document.lang if document.lang != "ar" else "en")
         facets = None
         if span.kind == ClaimKind.EVENT:
             facets = extract_facets(
-                span.text,
+                _without_dateline(span, line),
                 lang=lang,
-                published=document.published,
+                published=reference,
                 registry=knowledge.registry,
                 places=knowledge.places,
             )
@@ -90,8 +103,8 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
             kind=span.kind,
             side=who.side,
             speaker=who.speaker,
-            published=document.published,
+            published=reference,
         )
         claims.append(replace(claim, facets=facets) if facets is not None else claim)
     outlet = own.source if own.source_type in (SourceType.MEDIA, SourceType.UNKNOWN) else None
-    return resolve_in_document(claims, outlet)
+    return fill_from_lead(resolve_in_document(claims, outlet))

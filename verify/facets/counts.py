@@ -90,8 +90,33 @@ def find_outcome(hits: list[TermHit], text: str) -> Outcome | None:
     return next((Outcome(o) for o in load_lexicon()["outcomes"]["_order"] if o in found), None)
 
 
+_TOLL_REACH = 15  # words between 'the death toll' and its number ('... from the blast reached 112')
+
+
+def _head_count(before: Sequence[NumberMention], text: str, at: int) -> NumberMention | None:
+    """The number a cue counts among those before it: '11 civilians including three children were
+    killed' counts 11, not 3; an inclusion's words ('mostly women and children') are not a gap."""
+    last = before[-1]
+    gap = text[last.end : at]
+    if len(before) > 1:
+        head = before[-2]
+        # the inclusion stands between the two numbers: '11 civilians including three children'
+        between = find_terms(text[head.end : last.start], "inclusion")
+        lead_in = text[head.end : head.end + between[0].start] if between else ""
+        if between and len(lead_in.split()) <= 3 and not CLAUSE_END.search(text[head.end : at]):
+            return head
+    words = gap.split()
+    cut = find_terms(gap, "inclusion")
+    if cut:  # '73 civilians mostly women and children were killed'
+        words = gap[: cut[0].start].split() + gap[cut[-1].end :].split()[-2:]
+    if len(words) <= 5 and not CLAUSE_END.search(gap) and not re.search(r"\d", gap):
+        return last
+    return None
+
+
 def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: str) -> int | None:
-    """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى')."""
+    """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى');
+    after 'the death toll' the first number of the clause ('the toll from the blast reached 112')."""
     after = [m for m in numbers if m.start >= cue.end]
     if (
         after
@@ -100,12 +125,16 @@ def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: 
     ):
         used.add(after[0].start)
         return after[0].value
+    if after and after[0].start not in used and overlaps(cue, find_terms(text, "toll")):
+        gap = text[cue.end : after[0].start]
+        if len(gap.split()) <= _TOLL_REACH and not CLAUSE_END.search(gap) and after[0].value is not None:
+            used.add(after[0].start)
+            return after[0].value
     before = [m for m in numbers if m.end <= cue.start]
-    if before and before[-1].start not in used:
-        gap = text[before[-1].end : cue.start]
-        if len(gap.split()) <= 5 and not CLAUSE_END.search(gap) and not re.search(r"\d", gap):
-            used.add(before[-1].start)
-            return before[-1].value
+    head = _head_count(before, text, cue.start) if before and before[-1].start not in used else None
+    if head is not None and head.start not in used:
+        used.add(head.start)
+        return head.value
     window = text[cue.end : cue.end + 40]
     victims = [v for v in find_terms(window, "victims") if fold_key(window[: v.start]) in ("", "a", "an")]
     return int(victims[0].label) if victims else None
@@ -114,7 +143,13 @@ def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: 
 def find_casualties(
     text: str, numbers: Sequence[NumberMention], outcomes: list[TermHit], used: set[int]
 ) -> Casualties | None:
-    """Killed and injured counts, or none reported; ``None`` when the text does not mention them."""
+    """Killed and injured counts, or none reported; ``None`` when the text does not mention them.
+
+    A war's cumulative toll ('more than 230,000 people have been killed since the conflict began')
+    is not an incident's: such a sentence gives no casualties.
+    """
+    if find_terms(text, "cumulative"):
+        return None
     nones = find_terms(text, "none")
     none_reported = bool(nones)
     counts: dict[str, int | None] = {"killed": None, "injured": None}

@@ -20,7 +20,7 @@ from verify.facets.entities import find_actor, find_location, find_places, find_
 from verify.facets.lexicon import find_terms, mask_background, overlaps
 from verify.records import Entity, Facets
 from verify.registry import Gazetteer, SourceRegistry
-from verify.text import find_numbers, find_time
+from verify.text import date_spans, find_numbers, find_time
 
 
 def _extract(
@@ -29,7 +29,9 @@ def _extract(
     arms = find_terms(text, "arms")
     outcomes = find_terms(text, "outcomes")
     verbs = [v for v in find_terms(text, "verbs") if not overlaps(v, arms)]
-    numbers = find_numbers(text)
+    dates = date_spans(text)
+    # '16 Apr 2017': a date's day and year are never a count or a toll
+    numbers = [n for n in find_numbers(text) if not any(s <= n.start and n.end <= e for s, e in dates)]
     used = {m.start for h in arms if (m := number_before(h.start, numbers, text)) is not None}
     casualties = find_casualties(text, numbers, outcomes, used)
     if not (arms or outcomes or verbs or casualties):

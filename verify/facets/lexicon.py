@@ -54,6 +54,9 @@ def _phrases(kind: str) -> tuple[tuple[str, str], ...]:
         "verbs": lex["attack_verbs"],
         "passive": lex["passive_agent"],
         "background": lex["background_cues"],
+        "cumulative": cas["cumulative"],
+        "inclusion": cas["inclusion"],
+        "toll": cas["toll_cues"],
     }
     return tuple((p, kind) for p in source[kind])
 

@@ -21,6 +21,15 @@ _COMPATIBLE_WEAPONS = frozenset(
         (Weapon.ROCKET, Weapon.MORTAR),
         (Weapon.ARTILLERY, Weapon.MORTAR),
         (Weapon.DRONE, Weapon.AIRSTRIKE),
+        # barrel bombs are dropped from helicopters and planes; a chemical agent comes by air,
+        # rocket or shell; a suicide bomber often drives a car bomb; a sniper fires a gun
+        (Weapon.BARREL_BOMB, Weapon.AIRSTRIKE),
+        (Weapon.CHEMICAL, Weapon.AIRSTRIKE),
+        (Weapon.CHEMICAL, Weapon.ROCKET),
+        (Weapon.CHEMICAL, Weapon.ARTILLERY),
+        (Weapon.CHEMICAL, Weapon.BARREL_BOMB),
+        (Weapon.SUICIDE_ATTACK, Weapon.CAR_BOMB),
+        (Weapon.SNIPER, Weapon.GUNFIRE),
     )
 )
 

@@ -16,6 +16,11 @@ _WEAPON_PHRASE = {
     Weapon.MORTAR: "Mortar attack",
     Weapon.GUNFIRE: "Gunfire",
     Weapon.EXPLOSIVE: "Explosion",
+    Weapon.CHEMICAL: "Chemical attack",
+    Weapon.BARREL_BOMB: "Barrel bombing",
+    Weapon.CAR_BOMB: "Car bombing",
+    Weapon.SUICIDE_ATTACK: "Suicide attack",
+    Weapon.SNIPER: "Sniper fire",
     Weapon.OTHER: "Attack",
 }
 

@@ -6,7 +6,7 @@ time expressions.
     arabic.py    normalisation, matching keys, transliteration
     split.py     sentences and clauses with their offsets
     numbers.py   numbers in words and digits, lexicon phrases
-    timeexpr.py  time expressions -> dates
+    timeexpr.py  time expressions -> dates (Gregorian, Levantine and Hijri months), datelines
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from __future__ import annotations
 from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
 from verify.text.numbers import NumberMention, find_numbers, find_phrases, fold, fold_key, load_lexicon
 from verify.text.split import Span, split_clauses, split_sentences
-from verify.text.timeexpr import find_time
+from verify.text.timeexpr import Dateline, date_spans, dateline, find_dateline, find_time, hijri_to_date
 
 __all__ = [
+    "Dateline",
     "NumberMention",
     "Span",
+    "date_spans",
+    "dateline",
+    "find_dateline",
     "find_numbers",
     "find_phrases",
     "find_time",
@@ -26,6 +30,7 @@ __all__ = [
     "fold_key",
     "fold_with_offsets",
     "has_arabic",
+    "hijri_to_date",
     "load_lexicon",
     "normalize_arabic",
     "normalize_key",

@@ -1,10 +1,14 @@
 """When an event happened: explicit and relative time expressions resolved against a published date.
 
 Recognises ISO dates, day-month and month-day dates in English and in Arabic (standard, Egyptian,
-Levantine and Maghrebi month names, Arabic ordinal days), relative days ("yesterday", "فجر اليوم"),
-weekdays (the most recent such day on or before publication) and recent periods ("in the last 24
-hours"). The most specific expression in the text wins; adjacent ones ("اليوم الخميس") are kept
-together in the returned text. The words live in ``data/lexicon.json``.
+Levantine and Maghrebi month names, Arabic ordinal days), Hijri dates ("15 رمضان 1445 هـ", by the
+arithmetic Islamic calendar, a day off Umm al-Qura at most), relative days ("yesterday", "فجر
+اليوم"), weekdays (the most recent such day on or before publication) and recent periods ("in the
+last 24 hours"). :func:`dateline` reads the date a report opens with ("Sun 16 Apr 2017 ...",
+"دمشق، 3 آب 2015"), the reference for its relative times when it has no ``published`` date;
+:func:`date_spans` says where the dates are, so that no year or day is read as a count. The most
+specific expression in the text wins; adjacent ones ("اليوم الخميس") are kept together in the
+returned text. The words live in ``data/lexicon.json``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ class _Candidate:
 class _TimeWords:
     months: dict[str, int]
     month_re: str
+    hijri: dict[str, int]
+    hijri_re: str
     ordinal_units: dict[str, int]
     ordinal_tens: dict[str, int]
     weekdays: tuple[tuple[str, str], ...]
@@ -48,9 +54,13 @@ def _words() -> _TimeWords:
     lex = load_lexicon()["time"]
     months = {fold_key(k): int(v) for k, v in lex["months"].items()}
     month_alt = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(months, key=len, reverse=True))
+    hijri = {fold_key(k): int(v) for k, v in lex["hijri_months"].items()}
+    hijri_alt = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(hijri, key=len, reverse=True))
     return _TimeWords(
         months=months,
         month_re=rf"(?P<month>{month_alt})\.?",
+        hijri=hijri,
+        hijri_re=rf"(?P<hmonth>{hijri_alt})",
         ordinal_units={fold_key(k): int(v) for k, v in lex["ordinal_units"].items()},
         ordinal_tens={fold_key(k): int(v) for k, v in lex["ordinal_tens"].items()},
         weekdays=tuple((k, str(v)) for k, v in lex["weekdays"].items()),
@@ -82,6 +92,47 @@ def _ordinal_day(words: str) -> int | None:
         return unit + 10
     tens = w.ordinal_tens.get(parts[1][1:]) if parts[1].startswith("و") else None
     return unit + tens if tens else None
+
+
+_HIJRI_EPOCH = 1948440  # Julian day number of 1 Muharram 1 AH in the arithmetic (civil) calendar
+_ORDINAL_OFFSET = 1721425  # Julian day number minus date.toordinal()
+
+
+def hijri_to_date(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian date of a Hijri date, by the arithmetic Islamic calendar."""
+    if not (1 <= month <= 12 and 1 <= day <= 30 and year >= 1):
+        return None
+    jdn = day + -(-(59 * (month - 1)) // 2) + (year - 1) * 354 + (3 + 11 * year) // 30 + _HIJRI_EPOCH - 1
+    return dt.date.fromordinal(jdn - _ORDINAL_OFFSET)
+
+
+def hijri_year(date: dt.date) -> int:
+    """The Hijri year that ``date`` falls in."""
+    jdn = date.toordinal() + _ORDINAL_OFFSET
+    year = (30 * (jdn - _HIJRI_EPOCH) + 10646) // 10631
+    first = hijri_to_date(year, 1, 1)
+    return year - 1 if first is not None and first > date else year
+
+
+def _hijri(folded: Folded, published: dt.date | None) -> list[_Candidate]:
+    w = _words()
+    found = []
+    year = r"(?:\s*,?\s*(?P<year>1[34]\d\d))?"
+    pattern = rf"(?<!\w)(?P<day>\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?{w.hijri_re}{year}(?!\w)"
+    for m in re.finditer(pattern, folded.text):
+        month = w.hijri[" ".join(m.group("hmonth").split())]
+        day = int(m.group("day"))
+        if m.group("year"):
+            date = hijri_to_date(int(m.group("year")), month, day)
+            found.append(_Candidate(m.start(), m.end(), _EXPLICIT_YEAR, date))
+            continue
+        date = None
+        if published is not None:
+            date = hijri_to_date(hijri_year(published), month, day)
+            if date is not None and date > published + dt.timedelta(days=1):
+                date = hijri_to_date(hijri_year(published) - 1, month, day)
+        found.append(_Candidate(m.start(), m.end(), _EXPLICIT, date))
+    return found
 
 
 def _explicit(folded: Folded, published: dt.date | None) -> list[_Candidate]:
@@ -141,7 +192,7 @@ def _weekday(folded: Folded, start: int, end: int, weekday: int, published: dt.d
 def _candidates(folded: Folded, published: dt.date | None) -> list[_Candidate]:
     w = _words()
     text = folded.text
-    found = _explicit(folded, published)
+    found = _explicit(folded, published) + _hijri(folded, published)
     for hit in find_phrases(text, w.relative, strict_article=True):
         date = published + dt.timedelta(days=int(hit.label)) if published else None
         found.append(_Candidate(hit.start, hit.end, _RELATIVE, date))
@@ -176,3 +227,45 @@ def find_time(text: str, published: dt.date | None) -> TimeRef | None:
             start = other.start
     o_start, o_end = folded.span(start, end)
     return TimeRef(text[o_start:o_end], best.date)
+
+
+_DATELINE_REACH = 300
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The date a report opens with and where it is written (original offsets, weekday included)."""
+
+    start: int
+    end: int
+    date: dt.date
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The full date (with its year) a report opens with, within its first few hundred characters."""
+    head = text[:_DATELINE_REACH]
+    folded = fold(head)
+    dated = [c for c in _explicit(folded, None) + _hijri(folded, None) if c.rank == _EXPLICIT_YEAR and c.date]
+    first = min(dated, key=lambda c: c.start, default=None)
+    if first is None or first.date is None:
+        return None
+    start, end = folded.span(first.start, first.end)
+    # 'Sun 16 Apr 2017', 'Wednesday 29 Oct 2014': the weekday just before belongs to it
+    weekday = re.search(r"(?:\b[A-Za-z]{3,9}|[\u0600-\u06FF]+)[\s,،]*$", text[:start])
+    if weekday is not None and any(
+        fold_key(weekday.group(0).strip(" ,،")).startswith(fold_key(k)[:3]) for k, _ in _words().weekdays
+    ):
+        start = weekday.start()
+    return Dateline(start, end, first.date)
+
+
+def dateline(text: str) -> dt.date | None:
+    """The date of :func:`find_dateline`, if any."""
+    found = find_dateline(text)
+    return found.date if found is not None else None
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes calendar dates (original offsets): their days and years are not counts."""
+    folded = fold(text)
+    return [folded.span(c.start, c.end) for c in _explicit(folded, None) + _hijri(folded, None)]
