@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--scheduler", metavar="ADDRESS", help="a running Dask scheduler (implies --engine dask)"
     )
+    run.add_argument("--with-text", action="store_true", help="keep each document's text in report.json")
     run.add_argument(
         "--store",
         type=Path,
@@ -105,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="claims with attribution and facets, as JSONL")
     _add_common(extract)
     extract.add_argument("-o", "--output", type=Path, help="output JSONL file (default: stdout)")
+
+    ingest = sub.add_parser("ingest", help="the documents as read (text, source, date...), as JSONL")
+    ingest.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
+    ingest.add_argument("-o", "--output", type=Path, help="output JSONL file (default: stdout)")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
     pairs = sub.add_parser("pairs", help="judge each CSV row's claim against its evidence text")
     pairs.add_argument("csv", type=Path, metavar="FILE.csv", help="a CSV with a header row")
@@ -152,14 +158,28 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         for doc in documents
         for claim in extract_claims(doc, knowledge)
     ]
+    _write_lines(lines, args.output, args.quiet, "claims")
+    return EXIT_OK
+
+
+def _write_lines(lines: Sequence[str], output: Path | None, quiet: bool, what: str) -> None:
+    """JSONL to stdout, or to ``output`` atomically (nothing half-written is left)."""
     text = "".join(line + "\n" for line in lines)
-    if args.output is None:
+    if output is None:
         sys.stdout.write(text)
-    else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(args.output, text.encode("utf-8"))
-        if not args.quiet:
-            print(f"verify: wrote {len(lines)} claims to {args.output}", file=sys.stderr)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(output, text.encode("utf-8"))
+    if not quiet:
+        print(f"verify: wrote {len(lines)} {what} to {output}", file=sys.stderr)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from verify.read import document_record, load_documents
+
+    documents = load_documents(args.inputs, on_warning=_warn)
+    lines = [json.dumps(document_record(doc), ensure_ascii=False) for doc in documents]
+    _write_lines(lines, args.output, args.quiet, "documents")
     return EXIT_OK
 
 
@@ -214,6 +234,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         review_author=args.review_author,
         unmatched=unmatched,
     )
+    if args.with_text:
+        from verify.report import add_document_texts
+
+        add_document_texts(out / "report.json", report.documents)
     progress(f"wrote {', '.join(str(p) for p in written)}")
     if changes is not None:
         from verify.store import add_changes, describe
@@ -272,7 +296,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``verify`` console script."""
     args = build_parser().parse_args(argv)
-    commands = {"run": _cmd_run, "extract": _cmd_extract, "pairs": _cmd_pairs, "train": _cmd_train}
+    commands = {
+        "run": _cmd_run,
+        "extract": _cmd_extract,
+        "ingest": _cmd_ingest,
+        "pairs": _cmd_pairs,
+        "train": _cmd_train,
+    }
     try:
         return commands[args.command](args)
     except VerifyError as error:

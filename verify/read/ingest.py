@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from verify.errors import InputError
-from verify.read.article import extract_article
 from verify.read.clean import sanitize
 from verify.read.encoding import decode_bytes
 from verify.read.lang import detect_lang
+from verify.read.webpage import extract_page
 from verify.records import Document, SourceType
 
 __all__ = [
@@ -155,9 +155,11 @@ def _read_csv(text: str, path: str) -> Iterator[Document]:
 
 
 def _read_html(text: str, path: str, warn: Warn) -> Iterator[Document]:
-    article = extract_article(text)
+    article = extract_page(text)
     if not sanitize(article.text).strip():
-        raise InputError(path, "no article text found in the HTML page")
+        # a page of navigation only (an index, a consent wall) does not end the run
+        warn(f"{path}: no article text found in the HTML page; skipped")
+        return
     published = None
     for candidate in article.published:
         try:
@@ -282,3 +284,29 @@ def load_documents(
     warn: Warn = on_warning or _log.warning
     documents = [doc for path in input_files(paths, warn) for doc in read_file(path, warn)]
     return assign_ids(documents, warn)
+
+
+_ORIGIN_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
+
+
+def document_record(doc: Document) -> dict[str, object]:
+    """A document as ``verify ingest`` writes it: what was read, valid input to ``verify run``.
+
+    ``path`` is the file it came from and ``line`` its line (JSONL) or record's first line (CSV),
+    ``null`` for a file that is one document.
+    """
+    match = _ORIGIN_LINE.match(doc.origin)
+    path, line = (match.group("path"), int(match.group("line"))) if match else (doc.origin, None)
+    return {
+        "id": doc.id,
+        "path": path,
+        "line": line,
+        "source": doc.source,
+        "source_type": doc.source_type.value,
+        "side": doc.side,
+        "published": doc.published.isoformat() if doc.published else None,
+        "lang": doc.lang,
+        "url": doc.url,
+        "title": doc.title,
+        "text": doc.text,
+    }

@@ -25,6 +25,7 @@ claimreview.jsonld and summary.md.
 from __future__ import annotations
 
 from verify.report.context import build_context
+from verify.report.doctext import add_document_texts
 from verify.report.exports import claim_reviews, csv_rows, to_csv, to_jsonld
 from verify.report.incident_views import page_name
 from verify.report.markdown import to_summary_md
@@ -41,6 +42,7 @@ __all__ = [
     "REPORT_FILES",
     "ReportContext",
     "ReviewRow",
+    "add_document_texts",
     "apply_reviews",
     "build_context",
     "builtin_template_dir",
