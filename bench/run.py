@@ -11,6 +11,11 @@ Markdown.
 
 Each size runs in a fresh process (so its peak memory is its own, not the largest earlier
 size's), with the model loaded and warmed up on a few texts before anything is timed.
+
+Before the sizes, the cold-start rounds (bench/coldstart.py): ``verify run`` on the example
+and ``verify pairs`` on ten rows, as ratios to the model-load floor measured in the same
+rounds; ``--cold-tree NAME=PATH`` adds another checkout (e.g. the code before a change) to
+those rounds, and ``--cold-repeat 0`` skips them.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import coldstart
 from bench.baseline import group_all_pairs
 from bench.corpus import generate
 from verify import match
@@ -237,6 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
     parser.add_argument("--row-json", type=Path, help=argparse.SUPPRESS)  # one size, in a child process
+    parser.add_argument("--cold-repeat", type=int, default=5, help="cold-start rounds (0: none)")
+    parser.add_argument(
+        "--cold-tree",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also time the cold start of the code in PATH (repeatable)",
+    )
     args = parser.parse_args(argv)
     if args.row_json is not None:
         embedder: Embedder = HashingEmbedder() if args.embedder == "hashing" else load_embedder(args.embedder)
@@ -244,9 +258,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         row = bench_size(args.sizes[0], embedder, args)
         args.row_json.write_text(json.dumps({**row, "embedder": embedder.name}), encoding="utf-8")
         return 0
+    cold: list[str] = []
+    if args.cold_repeat > 0:
+        trees = {"this tree": Path(__file__).resolve().parent.parent}
+        for spec in args.cold_tree:
+            name, _, path = spec.partition("=")
+            trees[name] = Path(path).resolve()
+        print("cold start ...", flush=True)
+        cold = coldstart.markdown(coldstart.measure(trees, repeat=args.cold_repeat))
     rows = [_child(size, args) for size in args.sizes]
     command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     text = markdown(rows, command, str(rows[0]["embedder"]) if rows else args.embedder)
+    text += "\n".join(cold) + ("\n" if cold else "")
     print(text)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
