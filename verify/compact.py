@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float64]
-_ROWS_PER_CHUNK = 256  # rows x trees node indices stay in cache: 256 x 1200 x 4 B = 1.2 MB
+_ROWS_PER_CHUNK = 128  # rows x trees node indices stay in cache: 128 x 1200 x 4 B = 0.6 MB
 
 
 @dataclass(frozen=True)
