@@ -14,8 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.match import MatchConfig
-from verify.match.clustering import UnionFind, _cluster
+from verify.match.clustering import UnionFind
 from verify.match.groups import _side
+from verify.match.linkage import cut
 from verify.match.pairscore import PairRules, pair_distance, pair_view
 from verify.records import Claim, ClaimKind, Entity
 from verify.registry import Similarity
@@ -57,6 +58,6 @@ def group_all_pairs(
             clusters.append(component)
             continue
         sub = distance[np.ix_(component, component)]
-        clusters.extend([component[k] for k in group] for group in _cluster(sub, threshold, config.linkage))
+        clusters.extend([component[k] for k in group] for group in cut(sub, threshold, config.linkage))
     result = [[events[k] for k in group] for group in clusters]
     return sorted(result, key=lambda g: g[0])

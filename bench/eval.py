@@ -33,7 +33,8 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GroupKFold
 
 from verify.embed import CachedEmbedder, load_embedder
-from verify.model.classify import JudgeModel, fit_judge, load_model
+from verify.model.classify import fit_judge
+from verify.model.judgemodel import JudgeModel, load_model
 from verify.model.pairs import PairJudge, Prepared
 from verify.registry.places import Gazetteer
 from verify.registry.sources import SourceRegistry

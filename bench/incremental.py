@@ -28,7 +28,7 @@ from bench.corpus import generate
 from bench.run import peak_mb
 from verify.embed import CachedEmbedder, Embedder, HashingEmbedder, load_embedder
 from verify.engine import pipeline
-from verify.model.classify import load_model
+from verify.model.judgemodel import load_model
 from verify.report import report_to_dict, write_report
 from verify.store.db import Store
 

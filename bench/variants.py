@@ -27,8 +27,9 @@ from sklearn.model_selection import GroupKFold
 from bench.eval import TO_RELATION, load_emergent
 from verify.embed import CachedEmbedder, load_embedder
 from verify.model.align import AlignData
-from verify.model.classify import DiscrepancyClassifier, fit_judge, judge_classifier, with_alignment
+from verify.model.classify import DiscrepancyClassifier, fit_judge, judge_classifier
 from verify.model.features import LEXICAL_DIM, Matrix
+from verify.model.judgemodel import with_alignment
 from verify.model.pairs import PairJudge, Prepared
 from verify.model.train import ANS_LABELS, own_pairs, read_labelled
 from verify.registry.places import Gazetteer

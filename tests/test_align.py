@@ -8,8 +8,9 @@ import pytest
 from verify.embed import HashingEmbedder
 from verify.model.align import MAX_WORDS, align_data, concat, words
 from verify.model.alignfit import fit_align, out_of_fold
-from verify.model.classify import JudgeModel, judge_classifier
+from verify.model.classify import judge_classifier
 from verify.model.features import LEXICAL_DIM
+from verify.model.judgemodel import JudgeModel
 
 EMBED = HashingEmbedder(dim=64).encode
 

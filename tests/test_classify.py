@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from verify.errors import ModelError
 from verify.judge.findings import ScoredPair, judge_incident, judge_pair
 from verify.judge.rules import pair_features
-from verify.model.classify import DiscrepancyClassifier, JudgeModel, combine, load_model, save_model
+from verify.model.classify import DiscrepancyClassifier
 from verify.model.delta import changed_sets
 from verify.model.features import (
     FEATURE_NAMES,
@@ -24,6 +24,7 @@ from verify.model.features import (
     lexical_tokens,
     pair_row,
 )
+from verify.model.judgemodel import JudgeModel, combine, load_model, save_model
 from verify.records import Casualties, Claim, ClaimKind, Facets, Relation, SourceType
 from verify.registry import entity_similarity
 
@@ -87,7 +88,7 @@ def test_lexical_tokens_name_the_changed_words_and_the_evidence() -> None:
     assert "e:no" in tokens and "w:rockets" in tokens and "?" in tokens
     assert not [t for t in tokens if t.startswith("c:")]
     block = lexical_block([("Rockets hit the base", "No rockets hit the base?")])
-    assert block.shape == (1, LEXICAL_DIM) and np.isclose(block.multiply(block).sum(), 1.0)
+    assert block.shape == (1, LEXICAL_DIM) and np.isclose((block * block).sum(), 1.0)
 
 
 def test_fit_rejects_a_single_class() -> None:

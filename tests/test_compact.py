@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -11,9 +12,15 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32 as sklearn_murmur
 
-from verify.classify import DiscrepancyClassifier, load_model
-from verify.compact import CompactClassifier, classifier_arrays, classifier_from_arrays, compact_classifier
-from verify.hashing import hashed_rows, murmurhash3_32
+from verify.model.classify import DiscrepancyClassifier
+from verify.model.compact import (
+    CompactClassifier,
+    classifier_arrays,
+    classifier_from_arrays,
+    compact_classifier,
+)
+from verify.model.hashing import hashed_rows, murmurhash3_32
+from verify.model.judgemodel import JudgeModel, compact_path, load_model, save_model
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 :?éüقالجيشإنغاراتأصابت"
 
@@ -44,7 +51,7 @@ def test_hashed_rows_are_the_feature_hashers_columns_bit_for_bit() -> None:
 
 @pytest.fixture(scope="module")
 def estimator() -> DiscrepancyClassifier:
-    model = load_model()
+    model = load_model(compact=False)
     assert isinstance(model.estimator, DiscrepancyClassifier)
     return model.estimator
 
@@ -108,3 +115,34 @@ def test_compact_classifier_refuses_what_it_cannot_reproduce(estimator: Discrepa
     X[0, 0] = np.nan
     with pytest.raises(ValueError, match="finite"):
         compact.predict_proba(X)
+
+
+def test_the_shipped_compact_model_is_the_shipped_joblib_model(estimator: DiscrepancyClassifier) -> None:
+    shipped = load_model()
+    assert isinstance(shipped.estimator, CompactClassifier)
+    full = load_model(compact=False)
+    assert shipped.embedder == full.embedder and shipped.trained_on == full.trained_on
+    assert shipped.aligner is not None and full.aligner is not None
+    assert shipped.aligner.classes == full.aligner.classes
+    assert all(np.array_equal(shipped.aligner.weights[k], v) for k, v in full.aligner.weights.items())
+    X = _rows_at_the_thresholds(estimator, 200, seed=6)
+    assert np.array_equal(shipped.estimator.predict_proba(X), estimator.predict_proba(X))
+
+
+def test_save_writes_both_forms_and_a_stale_compact_form_is_ignored(
+    estimator: DiscrepancyClassifier, tmp_path: Path
+) -> None:
+    full = load_model(compact=False)
+    path = tmp_path / "judge.joblib"
+    save_model(full, path)
+    assert compact_path(path).is_file()
+    loaded = load_model(path)
+    assert isinstance(loaded.estimator, CompactClassifier)
+    X = _rows_at_the_thresholds(estimator, 20, seed=8)
+    assert np.array_equal(loaded.estimator.predict_proba(X), estimator.predict_proba(X))
+    # The compact form of another model beside this joblib file names other bytes: not used.
+    other = tmp_path / "other.joblib"
+    save_model(JudgeModel(full.estimator, "another-embedder", aligner=full.aligner), other)
+    compact_path(path).write_bytes(compact_path(other).read_bytes())
+    assert isinstance(load_model(path).estimator, DiscrepancyClassifier)
+    assert load_model(path).embedder == full.embedder

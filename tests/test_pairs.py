@@ -12,7 +12,8 @@ from verify.cli import main
 from verify.embed import HashingEmbedder
 from verify.errors import InputError
 from verify.model import candidate_sentences, output_rows, read_pairs, select_rationale
-from verify.model.classify import DiscrepancyClassifier, JudgeModel
+from verify.model.classify import DiscrepancyClassifier
+from verify.model.judgemodel import JudgeModel
 from verify.model.pairs import PairJudge
 from verify.records import Relation
 from verify.registry.places import Gazetteer

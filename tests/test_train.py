@@ -9,7 +9,7 @@ import pytest
 
 from verify.embed import HashingEmbedder
 from verify.errors import InputError
-from verify.model.classify import load_model, save_model
+from verify.model.judgemodel import load_model, save_model
 from verify.model.pairs import PairJudge
 from verify.model.train import ANS_LABELS, own_pairs, read_labelled, train_model
 from verify.registry.places import Gazetteer

@@ -7,6 +7,7 @@
     pairscore.py   claim views and the reference rules for one pair
     pairarrays.py  the same rules over arrays of pairs, equal to the bit
     clustering.py  union-find components, then agglomerative clustering
+    linkage.py     agglomerative clustering cut at a threshold (SciPy's chain, in NumPy)
     config.py      thresholds (:class:`MatchConfig`), compatible weapons
     titles.py      a short English title per incident
 """

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from verify.match.linkage import Linkage, cut
 from verify.match.pairscore import APART
 
 
@@ -42,19 +43,6 @@ class UnionFind:
         return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _cluster(distance: npt.NDArray[np.float64], threshold: float, linkage: str) -> list[list[int]]:
-    from sklearn.cluster import AgglomerativeClustering
-
-    model = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage=linkage, distance_threshold=threshold
-    )
-    labels = model.fit_predict(distance)
-    clusters: dict[int, list[int]] = {}
-    for i, label in enumerate(labels):
-        clusters.setdefault(int(label), []).append(i)
-    return sorted(clusters.values(), key=lambda g: g[0])
-
-
 @dataclass(frozen=True)
 class Scored:
     """Pairs ``(first[k], second[k])`` at ``distance[k]``; a pair not listed is at ``APART``."""
@@ -65,7 +53,7 @@ class Scored:
 
 
 def cluster_components(
-    components: Sequence[Sequence[int]], scored: Scored, n: int, threshold: float, linkage: str
+    components: Sequence[Sequence[int]], scored: Scored, n: int, threshold: float, linkage: Linkage
 ) -> list[list[int]]:
     """The clusters of every component of the ``n`` claims, each component clustered on its own.
 
@@ -94,5 +82,5 @@ def cluster_components(
         distance = np.full((len(component), len(component)), APART, dtype=np.float64)
         np.fill_diagonal(distance, 0.0)
         distance[x, y] = distance[y, x] = scored.distance[rows]
-        clusters.extend([component[i] for i in group] for group in _cluster(distance, threshold, linkage))
+        clusters.extend([component[i] for i in group] for group in cut(distance, threshold, linkage))
     return clusters

@@ -7,7 +7,10 @@
     delta.py      features over the words that differ between claim and evidence
     align.py      the word-alignment network (NumPy)
     alignfit.py   its training (PyTorch)
-    classify.py   the calibrated classifier (:class:`JudgeModel`), saving and loading it
+    classify.py   the calibrated classifier (scikit-learn; imported for training only)
+    judgemodel.py :class:`JudgeModel`, saving and loading it, :func:`combine`
+    compact.py    the fitted classifier as arrays, predicted in NumPy (same bits)
+    hashing.py    the hashed word columns (MurmurHash3) without scikit-learn
     pairs.py      pair mode (:class:`PairJudge`): a claim against a sentence or an article
     rationale.py  the sentences of an article that speak to a claim
     sheet.py      the spreadsheet of ``verify pairs``
@@ -17,7 +20,7 @@
 
 from __future__ import annotations
 
-from verify.model.classify import DEFAULT_MODEL_PATH, load_model
+from verify.model.judgemodel import DEFAULT_MODEL_PATH, load_model
 from verify.model.pairs import PairJudge
 from verify.model.rationale import candidate_sentences, select_rationale
 from verify.model.scorer import judge_scorer

@@ -11,14 +11,9 @@ claim and which evidence words hedge or refute.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import joblib  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
@@ -31,12 +26,10 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from verify.errors import ModelError
-from verify.judge import PairFeatures, decide, group_probability
 from verify.model.align import AlignData, AlignNet
 from verify.model.alignfit import fit_align, out_of_fold
-from verify.model.features import FEATURE_VERSION, LEXICAL_DIM, Matrix
-from verify.records import Relation
+from verify.model.features import LEXICAL_DIM, Matrix
+from verify.model.judgemodel import with_alignment
 
 
 class DiscrepancyClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -132,37 +125,6 @@ def judge_classifier(random_state: int = 0) -> DiscrepancyClassifier:
     return DiscrepancyClassifier(random_state=random_state, lexical=LEXICAL_DIM)
 
 
-@dataclass(frozen=True)
-class JudgeModel:
-    """A fitted classifier with what it was trained on; saved with joblib inside the package."""
-
-    estimator: DiscrepancyClassifier
-    embedder: str
-    """Name of the embedder whose vectors the interaction features were computed from."""
-    feature_version: int = FEATURE_VERSION
-    trained_on: tuple[str, ...] = ()
-    aligner: AlignNet | None = None
-    """The word-alignment network whose probabilities the trees read (:func:`fit_judge`)."""
-
-    def proba(self, X: Matrix, align: AlignData | None = None) -> list[dict[Relation, float]]:
-        """Per row, the probability of each relation the model knows.
-
-        ``align`` (the same pairs as the network reads them) is needed when the model has an
-        aligner; its probabilities join ``X`` before the trees see it.
-        """
-        if self.aligner is not None:
-            if align is None:
-                raise ValueError("this judge model reads word alignments: pass the pairs' AlignData")
-            X = with_alignment(X, self.aligner.proba(align))
-        classes = [Relation(str(c)) for c in self.estimator.classes_]
-        return [dict(zip(classes, map(float, row), strict=True)) for row in self.estimator.predict_proba(X)]
-
-
-def with_alignment(X: Matrix, aligned: Matrix) -> Matrix:
-    """``X`` with the alignment network's probabilities inserted before the lexical block."""
-    return np.hstack([X[:, :-LEXICAL_DIM], aligned, X[:, -LEXICAL_DIM:]])
-
-
 def fit_judge(
     X: Matrix,
     align: AlignData,
@@ -193,61 +155,3 @@ def fit_judge(
         progress("alignment network fitted; fitting the trees")
     estimator = judge_classifier(random_state).fit(with_alignment(X, oof), labels)
     return estimator, aligner
-
-
-DEFAULT_MODEL_PATH = "data/judge_model.joblib"
-
-
-def save_model(model: JudgeModel, path: Path) -> None:
-    """Write ``model`` to ``path`` (joblib, compressed), replacing it atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    joblib.dump(model, tmp, compress=3)
-    tmp.replace(path)
-
-
-def load_model(path: Path | None = None) -> JudgeModel:
-    """The shipped model (or the one at ``path``); a missing or foreign file is a ModelError.
-
-    A process keeps the last models it read, by path, size and modification time, so that a
-    second run in one process (a later store run, the tests) does not read the file again:
-    joblib's pure-Python unpickler takes 0.2 s over the shipped model. Predicting does not
-    change a model.
-    """
-    where = path or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
-    if not where.is_file():
-        raise ModelError(f"{where}: judge model not found; build it with 'verify train'")
-    stat = where.stat()
-    return _read_model(str(where.resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4)
-def _read_model(where: str, size: int, mtime_ns: int) -> JudgeModel:
-    try:
-        model = joblib.load(where)
-    except Exception as exc:  # a truncated or foreign pickle raises almost anything
-        raise ModelError(f"{where}: cannot read judge model ({type(exc).__name__})") from exc
-    if not isinstance(model, JudgeModel) or model.feature_version != FEATURE_VERSION:
-        raise ModelError(f"{where}: judge model is from another version; rebuild it with 'verify train'")
-    return model
-
-
-_STRONG = frozenset({"count", "casualties"})
-
-
-def combine(rules: PairFeatures, proba: Mapping[Relation, float]) -> tuple[Relation, float]:
-    """One verdict from the rules and the classifier's probabilities.
-
-    The classifier decides and its probability is the confidence, except that an explicit
-    denial or a count/casualty conflict found by the facet rules keeps the rule's relation
-    (overstates, understates, contradicts, partial) when the classifier does not find the pair
-    unrelated: whole articles carry many numbers about other events, and a conflict with one of
-    them says nothing about the claim. The confidence of a kept rule verdict is the classifier's
-    probability that the pair differs at all (see :func:`group_probability`).
-    """
-    best = max(proba, key=lambda r: proba[r])
-    rule = decide(rules)
-    strong = rules.denial or rules.claim_denial or bool(_STRONG & set(rules.up + rules.down))
-    if strong and rule not in (Relation.CORROBORATES, Relation.UNRELATED) and best is not Relation.UNRELATED:
-        return rule, group_probability(rule, proba)
-    return best, float(proba[best])

@@ -31,13 +31,11 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
-from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.preprocessing import normalize
 
 from verify.judge import PairFeatures, decide
 from verify.model.cues import antonym_hits, count_cues, cue_set, forms
 from verify.model.delta import DELTA_NAMES, WordVectors, changed_sets, delta_row
+from verify.model.hashing import hashed_rows
 from verify.records import Claim, Relation
 from verify.text import normalize_key
 
@@ -280,7 +278,7 @@ def featurize(
     hand[:, at + 4] = ~np.any(cv, axis=1)
     proj = _projection(u.shape[1], INTERACTION_DIM)
     lexical = lexical_block([(p.claim.text, p.evidence.text) for p in pairs])
-    return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj, lexical.toarray()])
+    return np.hstack([hand, np.abs(u - v) @ proj, (u * v) @ proj, lexical])
 
 
 def lexical_tokens(claim: str, evidence: str) -> list[str]:
@@ -293,8 +291,11 @@ def lexical_tokens(claim: str, evidence: str) -> list[str]:
     return tokens
 
 
-def lexical_block(texts: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
-    """The hashed, L2-normalised lexical columns of (claim, evidence) pairs."""
-    hasher = FeatureHasher(n_features=LEXICAL_DIM, input_type="string", alternate_sign=False)
-    block: sparse.csr_matrix = normalize(hasher.transform(lexical_tokens(a, b) for a, b in texts))
-    return block
+def lexical_block(texts: Sequence[tuple[str, str]]) -> Matrix:
+    """The hashed, L2-normalised lexical columns of (claim, evidence) pairs.
+
+    They are the columns of scikit-learn's ``FeatureHasher(alternate_sign=False)`` and
+    ``normalize``, which the model was trained on, computed without importing scikit-learn
+    (:mod:`verify.model.hashing`).
+    """
+    return hashed_rows((lexical_tokens(a, b) for a, b in texts), LEXICAL_DIM)

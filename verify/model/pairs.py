@@ -20,9 +20,9 @@ import numpy.typing as npt
 from verify.embed import Embedder
 from verify.judge import ScoredPair, decide, pair_features
 from verify.model.align import AlignData, align_data, concat
-from verify.model.classify import JudgeModel, combine
 from verify.model.delta import words_to_embed
 from verify.model.features import Matrix, PairInput, PairVectors, featurize
+from verify.model.judgemodel import JudgeModel, combine
 from verify.model.rationale import PREFILTER, candidate_sentences, select_rationale
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Progress, Relation, SourceType
 from verify.registry import Gazetteer, SourceRegistry, entity_similarity

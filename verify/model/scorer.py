@@ -13,7 +13,7 @@ import numpy as np
 from verify.embed import Embedder
 from verify.errors import ModelError
 from verify.judge import PairScorer
-from verify.model.classify import load_model
+from verify.model.judgemodel import load_model
 from verify.model.pairs import PairJudge
 from verify.records import Claim, ClaimKind
 from verify.registry import Knowledge

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from verify.errors import InputError
-from verify.model.classify import JudgeModel, fit_judge, save_model
+from verify.model.judgemodel import JudgeModel, save_model
 from verify.model.pairs import PairJudge
 
 ANS_LABELS = {"agree": "corroborates", "disagree": "contradicts", "other": "unrelated"}
@@ -77,6 +77,10 @@ def train_model(
 ) -> JudgeModel:
     """Featurize every pair with ``judge`` and fit the alignment network and the calibrated
     classifier stacked on it on all of them (the network's folds grouped by claim text)."""
+    # scikit-learn (and SciPy's statistics under it) are imported when training, not with the
+    # package: ``verify run`` and ``verify pairs`` predict from the model's compact form.
+    from verify.model.classify import fit_judge
+
     claims = [c for d in datasets for c in d.claims]
     evidences = [e for d in datasets for e in d.evidences]
     labels = np.array([y for d in datasets for y in d.labels])
