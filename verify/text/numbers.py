@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ _LETTER = r"[^\W\d_]"
 _FIRST_PREFIX = r"(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)"
 _NEXT_PREFIXES = ("", "و", "وال", "ف")
 _FIRST_PREFIXES = ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "فال", "لل", "ول", "وب", "وبال", "ولل")
+MAX_VALUE = 10**15
+"""The largest value a number may have; a larger one is a mention with value ``None`` (refused)."""
+_MAX_DIGITS = len(str(MAX_VALUE)) + 1
 _TOKEN = re.compile(r"\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -285,14 +289,21 @@ def _parse_words(tokens: list[re.Match[str]], i: int, text: str) -> tuple[int, i
 
 def _parse_digits(tokens: list[re.Match[str]], i: int, text: str) -> tuple[int | None, int]:
     raw = tokens[i].group(0).replace(",", "")
-    value = float(raw)
     j = i + 1
+    scale = 1
     if j < len(tokens) and not text[tokens[i].end() : tokens[j].start()].strip():
         words = _tables()[0]
         nxt = words.get(tokens[j].group(0))
         if nxt is not None and nxt.kind in ("hundred", "scale", "plural_scale", "dozen"):
-            value, j = value * nxt.value, j + 1
-    return (int(value) if value == int(value) else None), j
+            scale, j = nxt.value, j + 1
+    # Decimal, not float: "1.1 thousand" is 1100 exactly, and a 400-digit run neither overflows
+    # nor becomes a rounded value; one too long to be a count is refused before it is computed.
+    if len(raw.split(".")[0].lstrip("0")) > _MAX_DIGITS:
+        return None, j
+    value = Decimal(raw) * scale
+    if value != value.to_integral_value() or value > MAX_VALUE:
+        return None, j
+    return int(value), j
 
 
 def _qualifier(text: str, start: int, end: int) -> tuple[int, int, str | None]:
@@ -349,6 +360,8 @@ def find_numbers(text: str) -> list[NumberMention]:
             i += 1
             continue
         value, j = parsed
+        if value is not None and value > MAX_VALUE:
+            value = None
         start, end, qualifier = _qualifier(ftext, tok.start(), tokens[j - 1].end())
         spans.append((start, end, value, qualifier))
         i = j

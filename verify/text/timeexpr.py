@@ -79,6 +79,14 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _shift(date: dt.date, days: int) -> dt.date | None:
+    """``date`` moved by ``days``, or ``None`` past the calendar's ends (year 1, year 9999)."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _ordinal_day(words: str) -> int | None:
     """An Arabic ordinal day of the month ('السابع', 'الحادي عشر', 'الخامس والعشرين')."""
     w = _words()
@@ -169,7 +177,8 @@ def _explicit(folded: Folded, published: dt.date | None) -> list[_Candidate]:
             date = None
             if published is not None:
                 date = _safe_date(published.year, month, day_n)
-                if date is not None and date > published + dt.timedelta(days=1):
+                latest = _shift(published, 1)
+                if date is not None and latest is not None and date > latest:
                     date = _safe_date(published.year - 1, month, day_n)
             found.append(_Candidate(m.start(), m.end(), _EXPLICIT, date))
     return found
@@ -186,7 +195,7 @@ def _weekday(folded: Folded, start: int, end: int, weekday: int, published: dt.d
     back = (published.weekday() - weekday) % 7
     if back == 0 and any(x in w.past for x in before + after):
         back = 7
-    return published - dt.timedelta(days=back)
+    return _shift(published, -back)
 
 
 def _candidates(folded: Folded, published: dt.date | None) -> list[_Candidate]:
@@ -194,7 +203,7 @@ def _candidates(folded: Folded, published: dt.date | None) -> list[_Candidate]:
     text = folded.text
     found = _explicit(folded, published) + _hijri(folded, published)
     for hit in find_phrases(text, w.relative, strict_article=True):
-        date = published + dt.timedelta(days=int(hit.label)) if published else None
+        date = _shift(published, int(hit.label)) if published else None
         found.append(_Candidate(hit.start, hit.end, _RELATIVE, date))
     for hit in find_phrases(text, w.weekdays, strict_article=True):
         date = _weekday(folded, hit.start, hit.end, int(hit.label), published)
