@@ -24,7 +24,7 @@ _PIECES = st.one_of(
             "March", "may", "31st", "December", "يناير", "الخامس والعشرين", "من شهر", "آذار",
             "yesterday", "tomorrow", "last", "Monday", "الماضي", "الخميس", "فجر اليوم", "أمس",
             "in the last 24 hours", "-", ",", "، ", ".", " ", "٣٤٥", "١٬٢٠٠", "0000", "9999-12-31",
-            "1-13-45", "2024-02-30",
+            "1-13-45", "2024-02-30", "رمضان", "شوال 1445", "ذو الحجة", "14",
         ]
     ),
 )  # fmt: skip
@@ -84,6 +84,9 @@ def test_largest_allowed_and_exact_decimals() -> None:
         ("on 31 December", dt.date.max),
         ("on 5 March", dt.date.max),
         ("في 31 ديسمبر", dt.date.min),
+        ("في 5 رمضان", dt.date.max),
+        ("في 29 ذو الحجة", dt.date.max),
+        ("في 5 رمضان", dt.date.min),
     ],
 )
 def test_dates_at_the_ends_of_the_calendar(text: str, published: dt.date) -> None:

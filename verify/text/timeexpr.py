@@ -111,7 +111,10 @@ def hijri_to_date(year: int, month: int, day: int) -> dt.date | None:
     if not (1 <= month <= 12 and 1 <= day <= 30 and year >= 1):
         return None
     jdn = day + -(-(59 * (month - 1)) // 2) + (year - 1) * 354 + (3 + 11 * year) // 30 + _HIJRI_EPOCH - 1
-    return dt.date.fromordinal(jdn - _ORDINAL_OFFSET)
+    try:
+        return dt.date.fromordinal(jdn - _ORDINAL_OFFSET)
+    except (ValueError, OverflowError):  # past the Gregorian calendar's year 9999
+        return None
 
 
 def hijri_year(date: dt.date) -> int:
@@ -137,7 +140,8 @@ def _hijri(folded: Folded, published: dt.date | None) -> list[_Candidate]:
         date = None
         if published is not None:
             date = hijri_to_date(hijri_year(published), month, day)
-            if date is not None and date > published + dt.timedelta(days=1):
+            latest = _shift(published, 1)
+            if date is not None and latest is not None and date > latest:
                 date = hijri_to_date(hijri_year(published) - 1, month, day)
         found.append(_Candidate(m.start(), m.end(), _EXPLICIT, date))
     return found
