@@ -113,3 +113,36 @@ def test_levantine_month_and_yesterday(facets: Extract) -> None:
     assert ref is not None and ref.date == dt.date(2015, 8, 3)
     ref = find_time("في 3 آب 2015 قصفت الطائرات البلدة", None)
     assert ref is not None and ref.date == dt.date(2015, 8, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "weapon", "count"),
+    [
+        (
+            "The group said it shelled the airport with rockets, hitting its target.",
+            Weapon.ROCKET,
+            "multiple",
+        ),
+        ("Militants shelled the outpost with four mortar rounds overnight.", Weapon.MORTAR, 4),
+        ("Artillery shelling killed two farmers near the river.", Weapon.ARTILLERY, None),
+    ],
+)
+def test_a_bombardment_word_gives_way_to_the_munition_it_used(
+    facets: Extract, text: str, weapon: Weapon, count: object
+) -> None:
+    found = facets(text)
+    assert (found.weapon, found.count) == (weapon, count)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A single rocket landed near the gate, with no reports of human casualties.",
+        "The strike caused no human losses, officials said.",
+        "No one was harmed when the drone came down.",
+        "وسقطت قذيفة قرب المدرسة ولم ترد أنباء عن إصابات.",
+    ],
+)
+def test_no_casualties_phrasings(facets: Extract, text: str) -> None:
+    casualties = facets(text).casualties
+    assert casualties is not None and casualties.none_reported and casualties.killed is None

@@ -60,7 +60,14 @@ def find_weapon_and_count(
     attack_count = next((c for c in (_count(a, numbers, text)[0] for a in attacks) if c is not None), None)
     if not weapons:
         return None, attack_count
-    weapon = weapons[0].label
+    first = weapons[0]
+    # 'shelled the base with three rockets': a bombardment word, then the munition it used
+    named = [
+        w
+        for w in weapons[1:]
+        if first.form == "mass" and w.form != "mass" and not CLAUSE_END.search(text[first.end : w.start])
+    ]
+    weapon = named[0].label if named else first.label
     counts = [_count(h, numbers, text) for h in weapons if h.label == weapon]
     stated = [c for c, is_explicit in counts if is_explicit]  # 'طائرات حربية ... غارتين': the dual counts
     implied = [c for c, _ in counts if c is not None]
