@@ -62,6 +62,7 @@ def test_weapons_of_the_region(facets: Extract, text: str, weapon: Weapon) -> No
         ("The death toll from the blast at the bus station rose to at least 58.", 58),
         ("Death toll from the market bombing at least 23.", 23),
         ("قتل 12 مدنيا بينهم ثلاثة أطفال في القصف.", 12),
+        ("Three dead, fifteen injured in shelling on the old market.", 3),
     ],
 )
 def test_the_incident_toll(facets: Extract, text: str, killed: int) -> None:
@@ -75,6 +76,7 @@ def test_the_incident_toll(facets: Extract, text: str, killed: int) -> None:
         "More than 300000 people have been killed since the conflict began in 2011.",
         "The war has killed more than 10000 civilians, the agency said.",
         "وقتل أكثر من 500 ألف شخص منذ اندلاع الحرب.",
+        "More than 200000 people have been killed since the country's conflict erupted.",
     ],
 )
 def test_a_war_toll_is_not_an_incident_toll(facets: Extract, text: str) -> None:

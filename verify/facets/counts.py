@@ -97,6 +97,8 @@ def find_outcome(hits: list[TermHit], text: str) -> Outcome | None:
     return next((Outcome(o) for o in load_lexicon()["outcomes"]["_order"] if o in found), None)
 
 
+# English words a toll stands before, never after ('two dead, twenty injured')
+_BEFORE_ONLY = frozenset({"dead", "wounded", "injured", "hurt"})
 _TOLL_REACH = 15  # words between 'the death toll' and its number ('... from the blast reached 112')
 
 
@@ -125,10 +127,25 @@ def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: 
     """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى');
     after 'the death toll' the first number of the clause ('the toll from the blast reached 112')."""
     after = [m for m in numbers if m.start >= cue.end]
+    before = [m for m in numbers if m.end <= cue.start]
+    # English puts the toll before the word: 'two dead, twenty injured', 'two people killed, 20 hurt'
+    adjacent = (
+        bool(before)
+        and fold_key(text[cue.start : cue.end]) in _BEFORE_ONLY
+        and before[-1].start not in used
+        and before[-1].value is not None
+        and len(text[before[-1].end : cue.start].split()) <= 2
+        and not CLAUSE_END.search(text[before[-1].end : cue.start])
+    )
+    head = _head_count(before, text, cue.start) if adjacent else None
+    if head is not None:
+        used.add(head.start)
+        return head.value
     if (
         after
         and after[0].start not in used
         and fold_key(text[cue.end : after[0].start]) in {"", *word_set("gap")}
+        and not CLAUSE_END.search(text[cue.end : after[0].start])
     ):
         used.add(after[0].start)
         return after[0].value
@@ -137,7 +154,6 @@ def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: 
         if len(gap.split()) <= _TOLL_REACH and not CLAUSE_END.search(gap) and after[0].value is not None:
             used.add(after[0].start)
             return after[0].value
-    before = [m for m in numbers if m.end <= cue.start]
     head = _head_count(before, text, cue.start) if before and before[-1].start not in used else None
     if head is not None and head.start not in used:
         used.add(head.start)
