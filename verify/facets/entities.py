@@ -12,7 +12,7 @@ from verify.records import Entity, SourceType
 from verify.registry import Gazetteer, Mention, SourceRegistry
 from verify.text import fold_key, has_arabic
 
-_TARGET_KINDS = ("base", "airport", "field")
+_TARGET_KINDS = ("base", "airport", "field", "camp", "crossing")
 _AREA_RANK = {"city": 0, "province": 1, "region": 2, "country": 3, "sea": 4}
 
 
