@@ -16,10 +16,11 @@ and motive or opinion statements ``other``. Cue lists live in ``data/attribution
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 from verify.bundled import bundled_json
@@ -89,6 +90,7 @@ class Cues:
     motive: tuple[tuple[str, ...], ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
     return normalize_arabic(word).casefold().strip("'")
 
@@ -126,12 +128,16 @@ def _tokens(text: str, offset: int = 0) -> list[_Token]:
 
 
 _CLITICS = ("وبال", "فبال", "وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+_CLITIC_FIRST = frozenset(c[0] for c in _CLITICS)
 
 
+@lru_cache(maxsize=1 << 16)
 def _in(key: str, words: frozenset[str]) -> bool:
     """Word membership allowing attached Arabic conjunctions, prepositions and the article."""
     if key in words:
         return True
+    if key[:1] not in _CLITIC_FIRST:  # most words, every Latin one: no clitic to strip
+        return False
     return any(key.startswith(c) and len(key) - len(c) > 2 and key[len(c) :] in words for c in _CLITICS)
 
 
@@ -150,11 +156,11 @@ def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
     keys = [t.key for t in _tokens(text)]
     if _has_phrase(keys, cues.motive) or _has_phrase(keys, cues.opinion):
         return ClaimKind.OTHER
-    intent_at = [i for i, k in enumerate(keys) if _in(k, cues.intent)]
+    intent_at = {i for i, k in enumerate(keys) if _in(k, cues.intent)}
     event_at = [
         i
         for i, k in enumerate(keys)
-        if _in(k, cues.event_verbs) and not any(0 < i - j <= 3 for j in intent_at)
+        if _in(k, cues.event_verbs) and not any(i - d in intent_at for d in (1, 2, 3))
     ]
     if event_at:
         return ClaimKind.EVENT
@@ -164,6 +170,17 @@ def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
     if any(_in(k, cues.event_nouns) for k in keys):
         return ClaimKind.EVENT
     return ClaimKind.OTHER
+
+
+def _within(mentions: Sequence[MentionLike], lo: int, hi: int) -> list[MentionLike]:
+    """The mentions (disjoint, in text order) inside ``[lo, hi)``, found by binary search."""
+    i = bisect.bisect_left(mentions, lo, key=lambda m: m.start)
+    inside = []
+    while i < len(mentions) and mentions[i].start < hi:
+        if mentions[i].end <= hi:
+            inside.append(mentions[i])
+        i += 1
+    return inside
 
 
 def _source_attribution(source: Source, speaker: str) -> Attribution:
@@ -258,8 +275,7 @@ class _Speakers:
         for window in order:
             if window is None:
                 continue
-            lo, hi = window
-            inside = [m for m in mentions if lo - offset <= m.start and m.end <= hi - offset]
+            inside = _within(mentions, window[0] - offset, window[1] - offset)
             if inside:
                 # The nearest name to an English verb; the head of the subject in Arabic. An
                 # English subject followed by an apposition ("X, an umbrella group of Y, said")
@@ -282,8 +298,7 @@ class _Speakers:
         return named[-1] if named else None
 
     def last_group_in(self, mentions: Sequence[MentionLike], before: int) -> Source | None:
-        party = [m for m in mentions if m.end <= before]
-        for m in reversed(party):
+        for m in reversed(mentions[: bisect.bisect_right(mentions, before, key=lambda m: m.end)]):
             source = self.registry.get(m.id)
             if source.source_type == SourceType.PARTY:
                 return source

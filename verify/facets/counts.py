@@ -7,25 +7,52 @@ A negation before a cue flips a hit to a miss, or marks casualties as none repor
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
-from verify.facets.lexicon import CLAUSE_END, TermHit, find_terms, overlaps, word_set, words_before
+from verify.facets.lexicon import CLAUSE_END, TermHit, find_terms, word_set, words_before
 from verify.records import Casualties, Count, Outcome, Weapon
-from verify.text import NumberMention, fold_key, has_arabic, load_lexicon
+from verify.text import NumberMention, Occupied, fold_key, has_arabic, load_lexicon, occupied_by
 
 # -- weapon and count ---------------------------------------------------------------------------
 
 
+def _ending_by(at: int, numbers: Sequence[NumberMention], below: int | None = None) -> int:
+    """Index of the last of ``numbers`` (in text order, before index ``below``) ending by ``at``; -1.
+
+    A binary search, not a scan: this is asked for every weapon and casualty cue of a claim.
+    """
+    hi = bisect.bisect_right(numbers, at, key=lambda m: m.start)
+    for i in range(min(hi, len(numbers) if below is None else below) - 1, -1, -1):
+        if numbers[i].end <= at:
+            return i
+    return -1
+
+
+def _last_ending_by(at: int, numbers: Sequence[NumberMention]) -> NumberMention | None:
+    """The last of ``numbers`` (in text order) that ends at or before ``at``."""
+    i = _ending_by(at, numbers)
+    return numbers[i] if i >= 0 else None
+
+
+def _last_two_ending_by(at: int, numbers: Sequence[NumberMention]) -> list[NumberMention]:
+    """The last two of ``numbers`` that end at or before ``at``, in text order."""
+    last = _ending_by(at, numbers)
+    if last < 0:
+        return []
+    second = _ending_by(at, numbers, below=last)
+    return [numbers[second], numbers[last]] if second >= 0 else [numbers[last]]
+
+
 def number_before(at: int, numbers: Sequence[NumberMention], text: str) -> NumberMention | None:
     """The number written just before ``at`` ('3 rockets', 'dozens of rockets', 'three armed drones')."""
-    for m in reversed(numbers):
-        if m.end > at:
-            continue
-        gap = text[m.end : at]
-        one_word = re.fullmatch(r"\s*[A-Za-z-]+\s*", gap) is not None and fold_key(gap) != "of the"
-        return m if fold_key(gap) in ("", "of", "من") or one_word else None
-    return None
+    m = _last_ending_by(at, numbers)
+    if m is None:
+        return None
+    gap = text[m.end : at]
+    one_word = re.fullmatch(r"\s*[A-Za-z-]+\s*", gap) is not None and fold_key(gap) != "of the"
+    return m if fold_key(gap) in ("", "of", "من") or one_word else None
 
 
 def _count(hit: TermHit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:
@@ -123,11 +150,15 @@ def _head_count(before: Sequence[NumberMention], text: str, at: int) -> NumberMe
     return None
 
 
-def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: str) -> int | None:
+def _toll(
+    cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: str, tolls: Occupied
+) -> int | None:
     """The number a casualty cue counts: after it ('killed 3', 'مقتل 3'), else just before ('3 قتلى');
-    after 'the death toll' the first number of the clause ('the toll from the blast reached 112')."""
-    after = [m for m in numbers if m.start >= cue.end]
-    before = [m for m in numbers if m.end <= cue.start]
+    after 'the death toll' (``tolls``) the first number of the clause ('the toll ... reached 112')."""
+    # Binary searches, not list scans: a claim may have thousands of cues and numbers.
+    first_after = bisect.bisect_left(numbers, cue.end, key=lambda m: m.start)
+    after = [numbers[first_after]] if first_after < len(numbers) else []
+    before = _last_two_ending_by(cue.start, numbers)  # the two nearest are all that is read
     # English puts the toll before the word: 'two dead, twenty injured', 'two people killed, 20 hurt'
     adjacent = (
         bool(before)
@@ -149,7 +180,7 @@ def _toll(cue: TermHit, numbers: Sequence[NumberMention], used: set[int], text: 
     ):
         used.add(after[0].start)
         return after[0].value
-    if after and after[0].start not in used and overlaps(cue, find_terms(text, "toll")):
+    if after and after[0].start not in used and tolls.overlaps(cue.start, cue.end):
         gap = text[cue.end : after[0].start]
         if len(gap.split()) <= _TOLL_REACH and not CLAUSE_END.search(gap) and after[0].value is not None:
             used.add(after[0].start)
@@ -177,14 +208,16 @@ def find_casualties(
     none_reported = bool(nones)
     counts: dict[str, int | None] = {"killed": None, "injured": None}
     mentioned = False
+    taken = occupied_by([*nones, *outcomes])
+    tolls = occupied_by(find_terms(text, "toll"))
     for cue in find_terms(text, "cues"):
-        if overlaps(cue, [*nones, *outcomes]):
+        if taken.overlaps(cue.start, cue.end):
             continue
         # "دون ورود معلومات عن سقوط قتلى": the negation may stand a few words before the cue.
         if _negated(text, cue.start, reach=6):
             none_reported = True
             continue
-        value = _toll(cue, numbers, used, text)
+        value = _toll(cue, numbers, used, text, tolls)
         if value is None and fold_key(text[cue.start : cue.end]).split()[-1] in word_set("ambiguous"):
             continue  # 'إصابة' alone may be a hit, not an injury
         mentioned = True

@@ -7,16 +7,36 @@ the location the most specific mentioned place that contains the target.
 
 from __future__ import annotations
 
-from verify.facets.lexicon import TermHit, find_terms, glued_preposition, overlaps, word_set, words_before
+import bisect
+from collections.abc import Sequence
+
+from verify.facets.lexicon import TermHit, find_terms, glued_preposition, word_set, words_before
 from verify.records import Entity, SourceType
 from verify.registry import Gazetteer, Mention, SourceRegistry
-from verify.text import fold_key, has_arabic
+from verify.text import fold_key, has_arabic, occupied_by
 
 _TARGET_KINDS = ("base", "airport", "field", "camp", "crossing")
 _AREA_RANK = {"city": 0, "province": 1, "region": 2, "country": 3, "sea": 4}
 
 
 # -- actor, target, location --------------------------------------------------------------------
+
+
+def _inside_any(m: Mention, hits: list[TermHit]) -> bool:
+    """Whether ``m`` lies within one of ``hits`` (disjoint, in text order: only one can hold it)."""
+    i = bisect.bisect_right(hits, m.start, key=lambda h: h.start) - 1
+    return i >= 0 and hits[i].end >= m.end
+
+
+def _overlapping(m: Mention, mentions: Sequence[Mention]) -> list[Mention]:
+    """The ``mentions`` (disjoint, in text order) that overlap ``m``, found by binary search."""
+    i = bisect.bisect_right(mentions, m.start, key=lambda s: s.end)
+    out = []
+    while i < len(mentions) and mentions[i].start < m.end:
+        if m.start < mentions[i].end:
+            out.append(mentions[i])
+        i += 1
+    return out
 
 
 def find_actor(
@@ -28,23 +48,33 @@ def find_actor(
 ) -> Entity | None:
     """The attacker: a party or attacker phrase nearest the attack verb, in a subject position."""
     found: list[tuple[int, int, str | None, bool]] = []  # start, end, source id, glued preposition
+    avoided = occupied_by(avoid)
     for m in registry.find_mentions(text):
-        inside_weapon = any(h.start <= m.start and m.end <= h.end for h in arms)  # 'المسيرة' is a drone
         if (
             registry.get(m.id).source_type is SourceType.PARTY
-            and not overlaps(m, avoid)
-            and not inside_weapon
+            and not avoided.overlaps(m.start, m.end)
+            and not _inside_any(m, arms)  # 'المسيرة' is a drone
         ):
-            glued = fold_key(text[: m.start].split(" ")[-1])
+            glued = fold_key(text[text.rfind(" ", 0, m.start) + 1 : m.start])
             found.append((m.start, m.end, m.id, glued_preposition(glued)))
+    # An attacker phrase replaces the registry names inside it; both lists are disjoint and in
+    # text order, so the names inside one phrase are found by binary search.
+    inside_phrase: set[int] = set()
+    phrases: list[tuple[int, int, str | None, bool]] = []
     for hit in find_terms(text, "actors"):
-        if not overlaps(hit, avoid):
-            inner = [f for f in found if hit.start <= f[0] and f[1] <= hit.end]
-            found = [f for f in found if f not in inner]
+        if not avoided.overlaps(hit.start, hit.end):
+            i = bisect.bisect_left(found, hit.start, key=lambda f: f[0])
+            inner = []
+            while i < len(found) and found[i][0] < hit.end:
+                if found[i][1] <= hit.end:
+                    inner.append(found[i])
+                    inside_phrase.add(i)
+                i += 1
             source = registry.lookup(text[hit.start : hit.end])
             source_id = source.id if source else (inner[0][2] if inner else None)
-            found.append((hit.start, hit.end, source_id, hit.preposition))
-    agents = [h.end for h in find_terms(text, "passive")]
+            phrases.append((hit.start, hit.end, source_id, hit.preposition))
+    found = [f for i, f in enumerate(found) if i not in inside_phrase] + phrases
+    agents = {h.end for h in find_terms(text, "passive")}
     scored = []
     for start, end, source_id, preposition in found:
         prev = words_before(text, start, 2)
@@ -64,7 +94,7 @@ def find_actor(
             distance = start
         elif end <= anchor.start:
             distance = anchor.start - end
-        elif has_arabic(text[start:end]) or any(0 <= start - a <= 2 for a in agents):
+        elif has_arabic(text[start:end]) or any(start - d in agents for d in (0, 1, 2)):
             distance = start - anchor.end + 1  # Arabic verb-subject order, or an English passive 'by'
         else:
             continue
@@ -112,9 +142,10 @@ def find_places(
 ) -> tuple[list[Mention], list[Mention]]:
     """Place mentions outside source, weapon and group names; and those that win over a source name."""
     sources = registry.find_mentions(text)
+    occupied = occupied_by(taken)
     located, won = [], []
     for m in places.find(text):
-        clashing = [s for s in sources if s.start < m.end and m.start < s.end]
+        clashing = _overlapping(m, sources)
         prev = words_before(text, m.start, 1)
         # 'ريف دمشق' is a place though 'دمشق' alone may stand for the government; after 'في' or
         # 'in', 'الميادين' is the town, not the channel; so is 'Damascus' after 'downtown'
@@ -126,7 +157,7 @@ def find_places(
             and prev
             and (prev[0] in word_set("markers") or prev[0] in word_set("place_markers"))
         )
-        if overlaps(m, taken) or (clashing and not (inside or at)):
+        if occupied.overlaps(m.start, m.end) or (clashing and not (inside or at)):
             continue
         located.append(m)
         if clashing:

@@ -17,10 +17,10 @@ from dataclasses import replace
 
 from verify.facets.counts import find_casualties, find_outcome, find_weapon_and_count, number_before
 from verify.facets.entities import find_actor, find_location, find_places, find_target
-from verify.facets.lexicon import find_terms, mask_background, overlaps
+from verify.facets.lexicon import find_terms, mask_background
 from verify.records import Entity, Facets
 from verify.registry import Gazetteer, SourceRegistry
-from verify.text import date_spans, find_numbers, find_time
+from verify.text import date_spans, find_numbers, find_time, occupied_by
 
 
 def _extract(
@@ -28,7 +28,8 @@ def _extract(
 ) -> Facets:
     arms = find_terms(text, "arms")
     outcomes = find_terms(text, "outcomes")
-    verbs = [v for v in find_terms(text, "verbs") if not overlaps(v, arms)]
+    armed = occupied_by(arms)
+    verbs = [v for v in find_terms(text, "verbs") if not armed.overlaps(v.start, v.end)]
     dates = date_spans(text)
     # '16 Apr 2017': a date's day and year are never a count or a toll
     numbers = [n for n in find_numbers(text) if not any(s <= n.start and n.end <= e for s, e in dates)]

@@ -98,15 +98,23 @@ def words_before(text: str, at: int, n: int) -> list[str]:
 
 
 def overlaps(a: TermHit | Mention, others: Iterable[TermHit | Mention]) -> bool:
+    """Whether ``a`` overlaps one of ``others``; in a loop, ``verify.text.occupied_by`` is linear."""
     return any(a.start < o.end and o.start < a.end for o in others)
 
 
 def mask_background(text: str) -> str:
     """Blank out (same length) each background clause, from its cue to the clause's end."""
     out = list(text)
+    # Background cues in one clause share its end: search once per clause and blank from the
+    # first cue, or a run-on sentence repeating a cue is searched and blanked to its end per cue.
+    clause_end = -1
+    blanked_from = len(text)
     for hit in find_terms(text, "background"):
-        end = CLAUSE_END.search(text, hit.end)
-        out[hit.start : end.start() if end else len(text)] = " " * (
-            (end.start() if end else len(text)) - hit.start
-        )
+        if hit.end > clause_end:
+            end = CLAUSE_END.search(text, hit.end)
+            clause_end = end.start() if end else len(text)
+            blanked_from = len(text)
+        if hit.start < blanked_from:
+            out[hit.start : clause_end] = " " * (clause_end - hit.start)
+            blanked_from = hit.start
     return "".join(out)

@@ -7,14 +7,15 @@ skeleton. The source registry and the place gazetteer each build one over their 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from verify.registry.namekeys import fold, fold_key_char, fold_offsets, loose_key, skeleton
-from verify.text import has_arabic, transliterate
+from verify.text import has_arabic, keep_disjoint, transliterate
 
 # A clitic conjunction (و ف) and/or preposition (ب ل ك) glued to a word; ل + ال is written لل.
 _CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
@@ -35,6 +36,19 @@ class Mention:
     end: int
     text: str
     id: str
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _first_word_candidates(word: str) -> tuple[tuple[int, str], ...]:
+    """(prefix length, alias first word) pairs a text word can stand for (memoised: words repeat)."""
+    if not has_arabic(word):
+        return ((0, word),)
+    found = []
+    for prefixes, article in ((_CLITICS, ""), (_LIL, "ال")):
+        for p in prefixes:
+            if word.startswith(p) and len(word) - len(p) >= _MIN_STEM:
+                found.append((len(p), article + word[len(p) :]))
+    return tuple(found)
 
 
 class AliasIndex:
@@ -107,26 +121,29 @@ class AliasIndex:
         }
         self._loose_keys = [k for k in self._loose if len(k) >= 5 and self._loose[k] not in unfuzzy]
 
-    def _first_word_candidates(self, word: str) -> Iterator[tuple[int, str]]:
-        """(prefix length, alias first word) pairs the text word can stand for."""
-        if not has_arabic(word):
-            yield 0, word
-            return
-        for prefix in _CLITICS:
-            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-                yield len(prefix), word[len(prefix) :]
-        for prefix in _LIL:
-            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-                yield len(prefix), "ال" + word[len(prefix) :]
+        # Attribution and two facet extractors ask for the mentions of the same claim in turn.
+        self._recent: dict[str, tuple[Mention, ...]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_recent": {}}  # a worker process starts with its own, empty
 
     def find(self, text: str) -> list[Mention]:
         """All non-overlapping alias occurrences in ``text``, longest first, in text order."""
+        found = self._recent.get(text)
+        if found is None:
+            found = tuple(self._find(text))
+            if len(self._recent) >= 8:
+                self._recent.clear()
+            self._recent[text] = found
+        return list(found)
+
+    def _find(self, text: str) -> list[Mention]:
         norm, pos = fold_offsets(text)
         spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", norm)]
         words = [norm[s:e] for s, e in spans]
         found: list[tuple[int, int, str]] = []  # normalised start/end of the matched alias, id
         for i, word in enumerate(words):
-            for skip, first in self._first_word_candidates(word):
+            for skip, first in _first_word_candidates(word):
                 for alias_words, (entry_id, acronym, proper) in self._by_first.get(first, {}).items():
                     n = len(alias_words)
                     if tuple(words[i + 1 : i + n]) != alias_words[1:]:
@@ -139,10 +156,7 @@ class AliasIndex:
                         continue
                     found.append((start, end, entry_id))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
-        taken: list[tuple[int, int, str]] = []
-        for start, end, entry_id in found:
-            if all(end <= s or start >= e for s, e, _ in taken):
-                taken.append((start, end, entry_id))
+        taken = keep_disjoint(found, lambda f: (f[0], f[1]))
         mentions = []
         for start, end, entry_id in sorted(taken):
             o_start, o_end = pos[start], pos[end - 1] + 1

@@ -5,6 +5,7 @@ time expressions.
 
     arabic.py    normalisation, matching keys, transliteration
     split.py     sentences and clauses with their offsets
+    spans.py     overlap tests between spans in linear time
     numbers.py   numbers in words and digits, lexicon phrases
     timeexpr.py  time expressions -> dates (Gregorian, Levantine and Hijri months), datelines
 """
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
 from verify.text.numbers import NumberMention, find_numbers, find_phrases, fold, fold_key, load_lexicon
+from verify.text.spans import Occupied, keep_disjoint, occupied_by
 from verify.text.split import Span, split_clauses, split_sentences
 from verify.text.timeexpr import Dateline, date_spans, dateline, find_dateline, find_time, hijri_to_date
 
 __all__ = [
     "Dateline",
     "NumberMention",
+    "Occupied",
     "Span",
     "date_spans",
     "dateline",
@@ -31,9 +34,11 @@ __all__ = [
     "fold_with_offsets",
     "has_arabic",
     "hijri_to_date",
+    "keep_disjoint",
     "load_lexicon",
     "normalize_arabic",
     "normalize_key",
+    "occupied_by",
     "split_clauses",
     "split_sentences",
     "transliterate",

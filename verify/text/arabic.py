@@ -109,6 +109,9 @@ def fold_with_offsets(
     ``fold_char`` maps one character to its matching form (possibly empty or several chars).
     With ``squeeze``, runs of spaces in the output become one and no space leads or trails.
     """
+    table = {ch: fold_char(ch) for ch in set(text)}
+    if all(len(folded) == 1 for folded in table.values()):
+        return _fold_one_to_one(text, table, squeeze)
     out: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(text):
@@ -120,6 +123,25 @@ def fold_with_offsets(
     if squeeze and out and out[-1] == " ":
         out.pop()
         pos.pop()
+    return "".join(out), pos
+
+
+def _fold_one_to_one(text: str, table: dict[str, str], squeeze: bool) -> tuple[str, list[int]]:
+    """:func:`fold_with_offsets` where each character folds to exactly one: no per-character loop."""
+    folded = text.translate({ord(ch): c for ch, c in table.items()})
+    if not squeeze:
+        return folded, list(range(len(text)))
+    # Each run of non-spaces is kept with the one space after it, unless the run ends the text.
+    out: list[str] = []
+    pos: list[int] = []
+    prev_end = 0
+    for m in re.finditer(r"[^ ]+", folded):
+        if out:
+            out.append(" ")
+            pos.append(prev_end)
+        out.append(m.group())
+        pos.extend(range(m.start(), m.end()))
+        prev_end = m.end()
     return "".join(out), pos
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from verify.errors import ConfigError
 from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic
+from verify.text.spans import Occupied, keep_disjoint
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "lexicon.json"
 _LETTER = r"[^\W\d_]"
@@ -149,11 +150,7 @@ def find_phrases(
             definite = prefix.endswith(("ال", "لل")) or head.startswith(("ال", "the "))
             hits.append(PhraseHit(m.start(), m.end(), label, definite, prefix))
     hits.sort(key=lambda h: (h.start - h.end, h.start))
-    taken: list[PhraseHit] = []
-    for hit in hits:
-        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-            taken.append(hit)
-    return sorted(taken, key=lambda h: h.start)
+    return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)
 
 
 @dataclass(frozen=True)
@@ -202,6 +199,7 @@ def _tables() -> tuple[
     return words, blocked, vague, keyed(lex["qualifiers_before"]), keyed(lex["qualifiers_after"])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _lookup(token: str, first: bool) -> tuple[_Word, bool] | None:
     """The number word a token spells (clitics stripped) and whether it carries a conjunction."""
     words, blocked, *_ = _tables()
@@ -306,24 +304,41 @@ def _parse_digits(tokens: list[re.Match[str]], i: int, text: str) -> tuple[int |
     return int(value), j
 
 
+def _head_end(text: str, start: int) -> int:
+    """End of the text before a number, less trailing spaces and a bare article ('أكثر من ال 20')."""
+    end = start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if text[max(end - 2, 0) : end] == "ال" and (end == 2 or (end > 2 and text[end - 3].isspace())):
+        end -= 2
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+    return end
+
+
 def _qualifier(text: str, start: int, end: int) -> tuple[int, int, str | None]:
     """Widen ``[start, end)`` over a hedge before or after the number; return it with its label."""
     *_, before, after = _tables()
-    head = re.sub(r"(?:(?<=\s)|^)ال\s*$", "", text[:start]).rstrip()
+    # Indices into ``text`` rather than copies of what precedes and follows: a copy per number
+    # makes a long text with many numbers quadratic.
+    head = _head_end(text, start)
     qualifier = None
     for phrase, label in before.items():
-        if head.endswith(phrase):
-            at = len(head) - len(phrase)
-            prev = head[at - 1 : at]
-            clitic_ok = prev in ("و", "ف", "ب", "ل") and not re.match(_LETTER, head[at - 2 : at - 1] or " ")
+        at = head - len(phrase)
+        if at >= 0 and text.startswith(phrase, at):
+            prev = text[at - 1 : at] if at else ""
+            before_clitic = text[max(at - 2, 0) : at - 1] or " "
+            clitic_ok = prev in ("و", "ف", "ب", "ل") and not re.match(_LETTER, before_clitic)
             if not prev or not re.match(_LETTER, prev) or clitic_ok:
                 start, qualifier = at, label
                 break
-    tail = text[end:]
-    stripped = tail.lstrip()
+    after_at = end
+    while after_at < len(text) and text[after_at].isspace():
+        after_at += 1
     for phrase, label in after.items():
-        if stripped.startswith(phrase) and not re.match(_LETTER, stripped[len(phrase) : len(phrase) + 1]):
-            end += len(tail) - len(stripped) + len(phrase)
+        following = after_at + len(phrase)
+        if text.startswith(phrase, after_at) and not re.match(_LETTER, text[following : following + 1]):
+            end = following
             qualifier = qualifier or label
             break
     return start, end, qualifier
@@ -335,9 +350,10 @@ def _blocked_one(tokens: list[re.Match[str]], i: int, text: str) -> bool:
     if tokens[i].group(0) != "one":
         return False
     prev = tokens[i - 1].group(0) if i > 0 else ""
-    return prev in lex["not_one_before"] or text[tokens[i].end() :].lstrip().startswith(
-        tuple(lex["not_one_after"])
-    )
+    after = tokens[i].end()
+    while after < len(text) and text[after].isspace():
+        after += 1
+    return prev in lex["not_one_before"] or text.startswith(tuple(lex["not_one_after"]), after)
 
 
 def find_numbers(text: str) -> list[NumberMention]:
@@ -365,10 +381,12 @@ def find_numbers(text: str) -> list[NumberMention]:
         start, end, qualifier = _qualifier(ftext, tok.start(), tokens[j - 1].end())
         spans.append((start, end, value, qualifier))
         i = j
+    taken = Occupied((s, e) for s, e, _, _ in spans)
     for hit in find_phrases(ftext, _tables()[2]):
-        if all(hit.end <= s or hit.start >= e for s, e, _, _ in spans):
+        if not taken.overlaps(hit.start, hit.end):
             start, end, _ = _qualifier(ftext, hit.start, hit.end)
             spans.append((start, end, None, hit.label))
+            taken.take(start, end)
     mentions = []
     for start, end, value, qualifier in sorted(spans):
         o_start, o_end = folded.span(start, end)
