@@ -128,10 +128,9 @@ def test_symlink_loop_is_not_followed_forever(tmp_path: Path) -> None:
     assert warnings == [f"{tmp_path / 'loop'}: skipped, folder already visited (symlink loop?)"]
 
 
-def test_empty_folder_warns(tmp_path: Path) -> None:
-    warnings: list[str] = []
-    assert load_documents([tmp_path], on_warning=warnings.append) == []
-    assert warnings == [f"{tmp_path}: no supported files in this folder"]
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no supported files in this folder"):
+        load_documents([tmp_path], on_warning=lambda _: None)
 
 
 def test_default_warning_goes_to_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verify import __version__
-from verify.errors import VerifyError
+from verify.errors import OutputError, VerifyError
 from verify.files import atomic_write
 
 if TYPE_CHECKING:
@@ -139,6 +139,23 @@ def _add_judge_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
+def _check_writable(path: Path, *, folder: bool) -> None:
+    """Refuse, before the slow work, an output path that cannot be written: a folder that is a
+    file, a path under a file, or one on a read-only place (tested by creating nothing)."""
+    target = path if folder else path.parent
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: exists and is not a folder")
+    if not folder and path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a file")
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"{path}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: {existing} is not writable")
+
+
 def _default_out(inputs: Sequence[str]) -> Path:
     first = Path(inputs[0]).resolve()
     name = first.stem if first.is_file() else first.name
@@ -151,6 +168,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from verify.read import load_documents
     from verify.registry import Knowledge, Settings
 
+    if args.output is not None:
+        _check_writable(args.output, folder=False)
     knowledge = Knowledge.load(Settings(registry=args.registry, places=args.places))
     documents = type_documents(load_documents(args.inputs, on_warning=_warn), knowledge)
     lines = [
@@ -177,6 +196,8 @@ def _write_lines(lines: Sequence[str], output: Path | None, quiet: bool, what: s
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from verify.read import document_record, load_documents
 
+    if args.output is not None:
+        _check_writable(args.output, folder=False)
     documents = load_documents(args.inputs, on_warning=_warn)
     lines = [json.dumps(document_record(doc), ensure_ascii=False) for doc in documents]
     _write_lines(lines, args.output, args.quiet, "documents")
@@ -197,6 +218,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from verify.report import apply_reviews, load_reviews, write_report
 
     progress = _Progress(args.quiet)
+    out = args.out or _default_out(args.inputs)
+    _check_writable(out, folder=True)
     # Read the reviews before the slow work, so a bad file fails at once.
     reviews = load_reviews(args.reviews) if args.reviews is not None else []
     settings = Settings(model=args.model, registry=args.registry, places=args.places)
@@ -224,7 +247,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     report, unmatched = apply_reviews(report, reviews)
     for item in unmatched:
         _warn(f"{item.row.origin}: review of {item.row.id} not applied: {item.reason}")
-    out = args.out or _default_out(args.inputs)
     sides = {source.name: source.side for source in knowledge.registry}
     written = write_report(
         report,
@@ -269,6 +291,8 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
     from verify.model import output_rows, read_pairs, write_csv
 
     progress = _Progress(args.quiet, after_s=0.0)
+    if args.output is not None:
+        _check_writable(args.output, folder=False)
     header, rows = read_pairs(args.csv, args.claim, args.evidence)
     progress(f"read {len(rows)} rows from {args.csv}")
     judge = _pair_judge(args, with_model=True)
@@ -307,6 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except VerifyError as error:
         print(f"verify: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as error:  # writing: a full disk, a read-only file system, a vanished folder
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"verify: error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("verify: interrupted; nothing half-written was left behind", file=sys.stderr)

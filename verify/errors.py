@@ -5,7 +5,11 @@
     VerifyError
      ├── InputError      bad file, bad line, unknown column, empty text   (exit 1)
      ├── ModelError      an embedding model cannot be loaded offline      (exit 1)
-     └── ConfigError     bad registry, lexicon, reviews or template file  (exit 1)
+     ├── ConfigError     bad registry, lexicon, reviews or template file  (exit 1)
+     └── OutputError     an output path that is not a writable folder     (exit 1)
+
+An ``OSError`` the CLI meets while writing (a full disk, a read-only file system) is reported the
+same way: one line naming the file, exit 1.
 """
 
 from __future__ import annotations
@@ -36,3 +40,7 @@ class ModelError(VerifyError):
 
 class ConfigError(VerifyError):
     """A registry, lexicon, reviews or template file is unusable."""
+
+
+class OutputError(VerifyError):
+    """An output folder or file that cannot be created or written (names the path)."""

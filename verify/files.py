@@ -18,7 +18,10 @@ def stage_temp(path: Path, data: bytes | Iterable[bytes], *, durable: bool = Tru
     temp file's path."""
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # O_EXCL: never follow or reuse a planted file; mode 0o666 lets the kernel apply the umask.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
@@ -28,10 +31,18 @@ def stage_temp(path: Path, data: bytes | Iterable[bytes], *, durable: bool = Tru
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+    except OSError as exc:  # a full disk: no temp file is left, and the error names the target
+        tmp.unlink(missing_ok=True)
+        raise _naming(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` as an error about ``path`` (a write to a descriptor names no file)."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def atomic_write(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
@@ -44,6 +55,9 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     tmp = stage_temp(path, data, durable=durable)
     try:
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _naming(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -74,6 +74,14 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def _utf8_line(line: bytes) -> str | None:
+    """A line of a legacy-code-page file that is UTF-8 (non-ASCII, valid, plausible), decoded."""
+    if line.isascii():
+        return None
+    text = _strict(line, "utf-8")
+    return text if text is not None and not _implausible(text) else None
+
+
 def decode_bytes(data: bytes, path: str, *, declared: str | None = None) -> str:
     """Decode ``data`` (the contents of ``path``, named in errors) to ``str``.
 
@@ -100,10 +108,20 @@ def decode_bytes(data: bytes, path: str, *, declared: str | None = None) -> str:
         text = _strict(data, declared)
         if text is not None and _implausible(text) <= _MAX_IMPLAUSIBLE_SHARE * len(text):
             return text
-    candidates = [(t, codec) for codec in _LEGACY if (t := _strict(data, codec)) is not None]
+    lines = data.split(b"\n")
+    utf8 = [_utf8_line(line) for line in lines]
+    legacy = b"\n".join(line for line, text in zip(lines, utf8, strict=True) if text is None)
+    candidates = [(t, codec) for codec in _LEGACY if (t := _strict(legacy, codec)) is not None]
     if candidates:
         # max() keeps the first of equal scores, so Windows-1256, the commoner, wins ties.
-        best, _ = max(candidates, key=lambda item: _score(item[0])[0])
+        best, codec = max(candidates, key=lambda item: _score(item[0])[0])
         if _score(best)[1] <= _MAX_IMPLAUSIBLE_SHARE * max(len(best), 1):
-            return best
+            if all(text is None for text in utf8):
+                return best
+            # A file pasted together from two sources: its UTF-8 lines are read as UTF-8, not as
+            # mojibake in the legacy code page of the rest.
+            return "\n".join(
+                text if text is not None else line.decode(codec)
+                for line, text in zip(lines, utf8, strict=True)
+            )
     raise InputError(path, "cannot decode: not UTF-8, UTF-16, Windows-1256 or ISO-8859-6 text (binary file?)")

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -38,6 +39,8 @@ _OPTIONAL = ("id", "source", "source_type", "side", "published", "lang", "url", 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _MD_TITLE = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _log = logging.getLogger(__name__)
+# A whole article in one cell is common; the csv module's default limit (131,072) would refuse it.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 Fields = Mapping[str, object]
 Warn = Callable[[str], None]
@@ -141,6 +144,7 @@ def _read_csv(text: str, path: str) -> Iterator[Document]:
             dupes = sorted({name for name in header if header.count(name) > 1})
             raise InputError(path, f"duplicate column(s): {', '.join(dupes)}", 1)
         start = reader.line_num + 1
+        rows = 0
         for row in reader:
             if row:
                 if len(row) != len(header):
@@ -148,7 +152,10 @@ def _read_csv(text: str, path: str) -> Iterator[Document]:
                     msg = f"row has {len(row)} fields, header has {len(header)}{hint}"
                     raise InputError(path, msg, start)
                 yield _document(dict(zip(header, row, strict=True)), path, start)
+                rows += 1
             start = reader.line_num + 1
+        if not rows:
+            raise InputError(path, "no rows after the header: nothing to read", 1)
     except csv.Error as exc:
         detail = "unterminated quote" if "end of data" in str(exc) else str(exc)
         raise InputError(path, f"malformed CSV: {detail} (record starting here)", start) from None
@@ -225,7 +232,8 @@ def _files(paths: Sequence[str | os.PathLike[str]], warn: Warn) -> Iterator[Path
         if path.is_dir():
             found = list(_walk(path, warn, set()))
             if not found:
-                warn(f"{path}: no supported files in this folder")
+                supported = ", ".join(SUPPORTED_SUFFIXES)
+                raise InputError(str(path), f"no supported files in this folder (supported: {supported})")
             yield from found
         elif not path.exists():
             raise InputError(str(path), "no such file or folder")
@@ -283,6 +291,9 @@ def load_documents(
     """
     warn: Warn = on_warning or _log.warning
     documents = [doc for path in input_files(paths, warn) for doc in read_file(path, warn)]
+    if not documents:
+        names = ", ".join(str(p) for p in paths) or "(no inputs)"
+        raise InputError(names, "no documents to read (every file was skipped)")
     return assign_ids(documents, warn)
 
 

@@ -12,6 +12,7 @@ escaping. A report too large for one page is rendered by :mod:`verify.report.ren
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
@@ -78,6 +79,12 @@ def render_template(env: jinja2.Environment, name: str, variables: Mapping[str, 
         where = getattr(exc, "filename", None) or getattr(exc, "name", None) or name
         line = getattr(exc, "lineno", None)
         raise ConfigError(f"{where}{f':{line}' if line else ''}: template error: {exc}") from exc
+    except RecursionError:
+        where = name
+        with contextlib.suppress(jinja2.TemplateError):
+            where = (env.loader.get_source(env, name)[1] if env.loader else None) or name
+        msg = f"{where}: template error: it includes, extends or imports itself (endless recursion)"
+        raise ConfigError(msg) from None
 
 
 def render_context(
