@@ -148,3 +148,22 @@ def test_a_bombardment_word_gives_way_to_the_munition_it_used(
 def test_no_casualties_phrasings(facets: Extract, text: str) -> None:
     casualties = facets(text).casualties
     assert casualties is not None and casualties.none_reported and casualties.killed is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The energy ministry said neither strike caused deaths or injuries.",
+        "Both missiles were stopped and there were no US casualties, a spokesman said.",
+        "وسقطت شظايا الصاروخ في منطقة زراعية دون أن تسفر عن خسائر بشرية.",
+        "وقال المسؤول إن القذائف لم تخلف أي خسائر بشرية.",
+    ],
+)
+def test_more_no_casualties_phrasings(facets: Extract, text: str) -> None:
+    casualties = facets(text).casualties
+    assert casualties is not None and casualties.none_reported
+
+
+def test_an_affirmed_toll_is_not_none_reported(facets: Extract) -> None:
+    casualties = facets("The strike caused deaths and injuries among the guards.").casualties
+    assert casualties is None or not casualties.none_reported
