@@ -167,3 +167,17 @@ def test_more_no_casualties_phrasings(facets: Extract, text: str) -> None:
 def test_an_affirmed_toll_is_not_none_reported(facets: Extract) -> None:
     casualties = facets("The strike caused deaths and injuries among the guards.").casualties
     assert casualties is None or not casualties.none_reported
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("A local farmer was killed and four others were wounded when the shell landed.", 1, 4),
+        ("وأسفر القصف عن مقتل عامل وإصابة ثلاثة آخرين.", 1, 3),
+        ("ارتفعت حصيلة الهجوم إلى 40 بين قتيل وجريح، منهم 12 قتيلا.", 12, None),
+        ("Medics recovered the bodies of 15 people from the rubble.", 15, None),
+    ],
+)
+def test_tolls_in_other_words(facets: Extract, text: str, killed: int, injured: int | None) -> None:
+    casualties = facets(text).casualties
+    assert casualties is not None and (casualties.killed, casualties.injured) == (killed, injured)

@@ -191,7 +191,18 @@ def _toll(
         return head.value
     window = text[cue.end : cue.end + 40]
     victims = [v for v in find_terms(window, "victims") if fold_key(window[: v.start]) in ("", "a", "an")]
-    return int(victims[0].label) if victims else None
+    if victims:
+        return int(victims[0].label)
+    # 'a Syrian resident was killed': one victim named before a passive cue
+    lead = text[max(0, cue.start - 50) : cue.start]
+    one = [v for v in find_terms(lead, "victims") if v.label == "1"]
+    if (
+        one
+        and re.search(r"\b(?:was|has been|had been)\s*$", lead)
+        and re.search(r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,2}$", lead[: one[-1].start], re.IGNORECASE)
+    ):
+        return 1
+    return None
 
 
 def find_casualties(
@@ -210,8 +221,13 @@ def find_casualties(
     mentioned = False
     taken = occupied_by([*nones, *outcomes])
     tolls = occupied_by(find_terms(text, "toll"))
+    # '223 between killed and wounded' counts neither the killed nor the wounded
+    combined = occupied_by(find_terms(text, "combined"))
     for cue in find_terms(text, "cues"):
         if taken.overlaps(cue.start, cue.end):
+            continue
+        if combined.overlaps(cue.start, cue.end):
+            mentioned = True
             continue
         # "دون ورود معلومات عن سقوط قتلى": the negation may stand a few words before the cue.
         if _negated(text, cue.start, reach=6):

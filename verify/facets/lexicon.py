@@ -56,6 +56,7 @@ def _phrases(kind: str) -> tuple[tuple[str, str], ...]:
         "background": lex["background_cues"],
         "cumulative": cas["cumulative"],
         "inclusion": cas["inclusion"],
+        "combined": cas["combined"],
         "toll": cas["toll_cues"],
     }
     return tuple((p, kind) for p in source[kind])
