@@ -164,3 +164,38 @@ def test_utf8_line_in_a_legacy_code_page_file(tmp_path: Path, capsys: pytest.Cap
     assert cli.main(["extract", str(doc), "-o", str(out), "-q"]) == 0, capsys.readouterr().err
     texts = [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert texts == [AR + ".", pasted + "."]
+
+
+def test_pairs_output_neutralises_formula_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    import verify.embed
+
+    monkeypatch.setattr(verify.embed, "load_embedder", lambda name=None, **kw: HashingEmbedder())
+    sheet = tmp_path / "pairs.csv"
+    rows = [
+        ["claim", "evidence", "=note"],
+        ['=HYPERLINK("http://x")', "+1 rockets hit the base", "@SUM(A1)"],
+        ["Three rockets hit the base", " -2 rockets were fired", "plain"],
+    ]
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "judged.csv"
+    code = cli.main(
+        ["pairs", str(sheet), "--claim", "claim", "--evidence", "evidence", "--rules-only", "--no-cache",
+         "-o", str(out), "-q"]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    with out.open(encoding="utf-8", newline="") as handle:
+        written = list(csv.reader(handle))
+    cells = [cell for row in written for cell in row]
+    assert "'=note" in written[0]
+    assert {
+        '\'=HYPERLINK("http://x")',
+        "'+1 rockets hit the base",
+        "'@SUM(A1)",
+        "' -2 rockets were fired",
+    } <= set(cells)
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in cells)

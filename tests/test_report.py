@@ -23,6 +23,7 @@ import report_sample as sample
 
 import verify.report as report_pkg
 from verify.errors import ConfigError
+from verify.files import neutralise
 from verify.records import Relation, Report, Review
 from verify.report import (
     build_context,
@@ -36,7 +37,6 @@ from verify.report import (
     write_report,
 )
 from verify.report import writer as writer_module
-from verify.report.exports import neutralise
 from verify.report.render import PAGE_LIMIT
 from verify.text.arabic import has_arabic
 

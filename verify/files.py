@@ -1,8 +1,9 @@
-"""Atomic file writes: a temp file beside the target, then one rename.
+"""Atomic file writes: a temp file beside the target, then one rename; spreadsheet-safe cells.
 
 The one way the package replaces a file it writes (the report files, the store's exports, the
 claims of ``verify extract``, a judged spreadsheet): a reader sees the old file or the new
-one, never a torn one.
+one, never a torn one. :func:`neutralise` is the one guard of every CSV cell we write
+(report.csv, the spreadsheet of ``verify pairs``) against formula injection.
 """
 
 from __future__ import annotations
@@ -61,3 +62,13 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never evaluate as a formula (CSV injection)."""
+    if cell.startswith(_FORMULA_START) or cell.lstrip().startswith(_FORMULA_START):
+        return "'" + cell
+    return cell

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from verify.errors import InputError
-from verify.files import atomic_write
+from verify.files import atomic_write, neutralise
 from verify.model.pairs import PairVerdict
 from verify.records import FacetDiff
 
@@ -66,16 +66,22 @@ def output_rows(
     return columns, out
 
 
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 def write_csv(path: Path | None, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
-    """Write rows to ``path`` atomically (a temp file then a rename), or to stdout for ``None``."""
+    """Write rows to ``path`` atomically (a temp file then a rename), or to stdout for ``None``.
+
+    Every cell, the header's too, is formula-safe as in report.csv: the input's own cells and
+    the rationale quote text a spreadsheet must not evaluate.
+    """
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow([neutralise(c) for c in columns])
+    writer.writerows([neutralise(_cell(row.get(c))) for c in columns] for row in rows)
     if path is None:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
+        sys.stdout.write(text.getvalue())
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = io.StringIO(newline="")
-    writer = csv.DictWriter(text, fieldnames=list(columns))
-    writer.writeheader()
-    writer.writerows(rows)
     atomic_write(path, text.getvalue().encode("utf-8"))

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from verify.files import neutralise
 from verify.records import Claim, Document, Finding, Incident, Relation, Report
 from verify.report import display
 from verify.report.jsontext import dumps_indented, join_items
@@ -35,16 +36,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reviewer",
     "review_note",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Outside strings, JSON never holds these; inside a <script> block they could end it or reorder text.
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never evaluate as a formula."""
-    if cell.startswith(_FORMULA_START) or cell.lstrip().startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
 
 
 def _diffs(finding: Finding) -> str:
