@@ -118,6 +118,10 @@ def _read_jsonl(text: str, path: str) -> Iterator[Document]:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"malformed JSON: {exc.msg} (column {exc.colno})", number) from None
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise InputError(path, f"unreadable JSON: {exc}".split(";")[0], number) from None
+        except RecursionError:
+            raise InputError(path, "unreadable JSON: nested too deeply", number) from None
         if not isinstance(value, dict):
             raise InputError(path, f"expected a JSON object, got {type(value).__name__}", number)
         yield _document(value, path, number)
