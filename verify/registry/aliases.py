@@ -100,22 +100,24 @@ class AliasIndex:
                     self._exact.setdefault(key, entry_id)
         self._by_first = by_first
         self._loose = _unique_map((loose_key(k), i) for k, i in self._exact.items())
+        # Each alias's skeleton once (a cold start reads some 20,000 place names).
+        skeletons = {a: skeleton(a) for a, _ in spelled}
         fuzzy = [(a, i) for a, i in spelled if i not in unfuzzy]
         # acronyms ('IRNA', 'SANA') only match exactly: their skeletons collide with names ('Iran')
-        self._skeletons = _unique_map((skeleton(a), i) for a, i in spelled if not _is_acronym(a))
+        self._skeletons = _unique_map((skeletons[a], i) for a, i in spelled if not _is_acronym(a))
         # fuzzy skeletons only bridge scripts; within a script the edit ratio on keys is the better judge
         self._cross = {
             script: _unique_map(
-                (skeleton(a), i) for a, i in fuzzy if has_arabic(a) == script and len(skeleton(a)) >= 6
+                (skeletons[a], i) for a, i in fuzzy if has_arabic(a) == script and len(skeletons[a]) >= 6
             )
             for script in (False, True)
         }
         # three-consonant skeletons ('knk') are trusted only across scripts, where spelling varies most
         self._short_skeletons = {
             script: _unique_map(
-                (skeleton(a) + _head(a), i)
+                (skeletons[a] + _head(a), i)
                 for a, i in fuzzy
-                if has_arabic(a) == script and len(skeleton(a)) == 3 and len(fold(a)) >= 5
+                if has_arabic(a) == script and len(skeletons[a]) == 3 and len(fold(a)) >= 5
             )
             for script in (False, True)
         }

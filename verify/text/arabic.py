@@ -89,6 +89,14 @@ def normalize_arabic(text: str) -> str:
     return text.translate(_CHAR_MAP)
 
 
+# Compiled once: the gazetteer's 20,000 names pass through these at every start.
+_TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w\s]")
+_REPEATS = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aiu]")
+
+
 @lru_cache(maxsize=1 << 16)
 def normalize_key(text: str) -> str:
     """Script-agnostic matching key: Arabic normalised, Latin casefolded and accent-free.
@@ -98,7 +106,7 @@ def normalize_key(text: str) -> str:
     text = normalize_arabic(text).casefold()
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+    return _SPACES.sub(" ", _NOT_WORD.sub(" ", text)).strip()
 
 
 def fold_with_offsets(
@@ -151,11 +159,7 @@ def transliterate(text: str) -> str:
     Latin text is reduced the same way (vowels dropped after the first letter of each word,
     ``c``/``k``/``q`` unified), so that 'Conoco', 'Koniko' and 'كونيكو' land close together.
     """
-    key = normalize_key(text)
-    out = []
-    for ch in key:
-        out.append(_TRANSLIT.get(ch, ch))
-    return consonant_skeleton("".join(out))
+    return consonant_skeleton(normalize_key(text).translate(_TRANSLIT_TABLE))
 
 
 _LATIN_FOLD = str.maketrans({"c": "k", "q": "k", "w": "u", "y": "i", "e": "i", "o": "u", "p": "b", "v": "f"})
@@ -170,8 +174,8 @@ def consonant_skeleton(latin: str) -> str:
             continue
         if word.startswith("al") and len(word) > 4:
             word = word[2:]
-        word = re.sub(r"(.)\1+", r"\1", word)
-        head, tail = word[:1], re.sub(r"[aiu]", "", word[1:])
+        word = _REPEATS.sub(r"\1", word)
+        head, tail = word[:1], _VOWELS.sub("", word[1:])
         words.append(("a" if head in "aiu" else head) + tail)
     return " ".join(words)
 
