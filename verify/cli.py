@@ -18,6 +18,10 @@ from verify.files import atomic_write
 
 if TYPE_CHECKING:
     from verify.embed import Embedder
+    from verify.model import LabelledRows, PairJudge
+    from verify.records import Relation
+
+    LabelMap = dict[str, Relation] | None
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -117,17 +121,67 @@ def build_parser() -> argparse.ArgumentParser:
     pairs.add_argument("--claim", required=True, metavar="COLUMN", help="column holding the claim")
     pairs.add_argument("--evidence", required=True, metavar="COLUMN", help="column holding the evidence")
     pairs.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
+    _add_map_option(pairs)
     _add_judge_options(pairs)
 
-    train = sub.add_parser("train", help="rebuild the judge model from ANS train and our own pairs")
-    train.add_argument(
-        "ans", type=Path, nargs="?", default=Path("../shared/eval/ans/train.csv"), help="ANS stance train.csv"
+    train = sub.add_parser(
+        "train",
+        help="train the judge on your labelled CSV (or, with no --label, rebuild the shipped model)",
     )
+    train.add_argument(
+        "csv",
+        type=Path,
+        nargs="?",
+        metavar="FILE.csv",
+        help="your labelled pairs (with --claim, --evidence, --label); without --label, ANS train.csv "
+        "for the shipped model (default: ../shared/eval/ans/train.csv)",
+    )
+    _add_label_options(train, required=False)
     train.add_argument(
         "-o", "--output", type=Path, help="model file (default: the one shipped in the package)"
     )
     _add_judge_options(train)
+
+    evaluate = sub.add_parser(
+        "eval", help="measure a judge model (or cross-validated training) on labelled rows"
+    )
+    evaluate.add_argument(
+        "csv", type=Path, metavar="FILE.csv", help="labelled pairs, a CSV with a header row"
+    )
+    _add_label_options(evaluate, required=True)
+    evaluate.add_argument(
+        "--folds", type=int, metavar="K", help="cross-validate: train on the other folds, score each in turn"
+    )
+    evaluate.add_argument(
+        "--group",
+        metavar="COLUMN",
+        help="rows sharing this column stay in one fold (default: the claim text)",
+    )
+    evaluate.add_argument("-o", "--output", type=Path, help="write the figures as JSON here")
+    _add_judge_options(evaluate)
     return parser
+
+
+def _add_label_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--claim", required=required, metavar="COLUMN", help="column holding the claim")
+    parser.add_argument("--evidence", required=required, metavar="COLUMN", help="column holding the evidence")
+    parser.add_argument("--label", required=required, metavar="COLUMN", help="column holding your label")
+    _add_map_option(parser)
+    parser.add_argument(
+        "--with-builtin",
+        action="store_true",
+        help="mix the pairs shipped with verify into training (needs --map)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed of training (default: 0)")
+
+
+def _add_map_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--map",
+        metavar="LABEL=RELATION,...",
+        help="what relation each of your labels stands for (corroborates, contradicts, overstates, "
+        "understates, partial, unrelated)",
+    )
 
 
 def _add_judge_options(parser: argparse.ArgumentParser) -> None:
@@ -287,15 +341,48 @@ def _pair_judge(args: argparse.Namespace, with_model: bool):  # type: ignore[no-
     return PairJudge(embedder, SourceRegistry.load(), Gazetteer.load(), model)
 
 
+def _label_map(args: argparse.Namespace) -> LabelMap:
+    from verify.errors import ConfigError
+    from verify.model import parse_map
+
+    if args.map is None:
+        return None
+    try:
+        return parse_map(args.map)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _with_map(judge: PairJudge, mapping: LabelMap) -> PairJudge:
+    """The judge whose model reads its labels through ``mapping`` (``--map`` given to a command)."""
+    import dataclasses
+
+    from verify.errors import ConfigError
+
+    model = judge.model
+    if mapping is None or model is None:
+        return judge
+    if not model.own_labels:
+        raise ConfigError("--map: the judge model predicts verify's relations, not labels of your own")
+    unknown = sorted(set(mapping) - set(model.labels))
+    if unknown:
+        known = ", ".join(map(repr, model.labels))
+        raise ConfigError(f"--map: the judge model has no label {unknown[0]!r} (its labels: {known})")
+    pairs = tuple((label, str(r)) for label, r in mapping.items())
+    judge.model = dataclasses.replace(model, label_map=pairs)
+    return judge
+
+
 def _cmd_pairs(args: argparse.Namespace) -> int:
     from verify.model import output_rows, read_pairs, write_csv
 
     progress = _Progress(args.quiet, after_s=0.0)
     if args.output is not None:
         _check_writable(args.output, folder=False)
+    mapping = _label_map(args)
     header, rows = read_pairs(args.csv, args.claim, args.evidence)
     progress(f"read {len(rows)} rows from {args.csv}")
-    judge = _pair_judge(args, with_model=True)
+    judge = _with_map(_pair_judge(args, with_model=True), mapping)
     claims = [row[args.claim] for row in rows]
     verdicts = judge.judge(claims, [row[args.evidence] for row in rows], progress)
     columns, out = output_rows(header, rows, verdicts)
@@ -304,17 +391,109 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sheets(
+    args: argparse.Namespace, mapping: LabelMap, group: str | None = None
+) -> tuple[LabelledRows, LabelledRows | None]:
+    """The user's labelled sheet, checked, and the built-in pairs in its labels when asked for."""
+    from verify.errors import ConfigError
+    from verify.model import builtin_as_labels, check_trainable, read_sheet
+
+    if args.with_builtin and mapping is None:
+        raise ConfigError("--with-builtin needs --map, to read the built-in pairs' relations as your labels")
+    sheet = read_sheet(str(args.csv), args.claim, args.evidence, args.label, group)
+    check_trainable(sheet, mapping)
+    return sheet, builtin_as_labels(mapping) if args.with_builtin and mapping is not None else None
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from verify.model import DEFAULT_MODEL_PATH, train_and_save
+    from verify.model import DEFAULT_ANS, DEFAULT_MODEL_PATH, save_model, train_and_save, train_on_sheets
 
     progress = _Progress(args.quiet, after_s=0.0)
+    given = [name for name in ("claim", "evidence", "label") if getattr(args, name) is not None]
+    if not given:
+        if args.map or args.with_builtin:
+            build_parser().error("train: --map and --with-builtin go with --claim, --evidence and --label")
+        judge = _pair_judge(args, with_model=False)
+        out = args.output or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
+        model = train_and_save(judge, args.csv or DEFAULT_ANS, out, progress)
+        progress(f"trained on {', '.join(model.trained_on)}; wrote {out} ({out.stat().st_size // 1024} KiB)")
+        return EXIT_OK
+    if len(given) < 3 or args.csv is None:
+        build_parser().error("train: a labelled FILE.csv needs --claim, --evidence and --label")
+    if args.output is None:
+        build_parser().error("train: -o MODEL is required with a labelled file (the shipped model stays)")
+    _check_writable(args.output, folder=False)
+    mapping = _label_map(args)
+    sheet, builtin = _sheets(args, mapping)
+    progress(f"read {len(sheet.labels)} labelled rows from {args.csv}")
     judge = _pair_judge(args, with_model=False)
-    out = args.output or Path(str(resources.files("verify").joinpath(DEFAULT_MODEL_PATH)))
-    model = train_and_save(judge, args.ans, out, progress)
-    progress(f"trained on {', '.join(model.trained_on)}; wrote {out} ({out.stat().st_size // 1024} KiB)")
+    model = train_on_sheets(
+        judge, [sheet] + ([builtin] if builtin else []), mapping, seed=args.seed, progress=progress
+    )
+    save_model(model, args.output)
+    size = args.output.stat().st_size // 1024
+    progress(f"labels {', '.join(model.labels)}; wrote {args.output} ({size} KiB)")
     return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from verify.model import Prepared, as_json, cross_validate, predicted_labels, read_sheet, render, score
+
+    progress = _Progress(args.quiet, after_s=0.0)
+    if args.output is not None:
+        _check_writable(args.output, folder=False)
+    mapping = _label_map(args)
+    if args.folds is None:
+        if args.group or args.with_builtin:
+            build_parser().error("eval: --group and --with-builtin go with --folds (cross-validation)")
+        sheet = read_sheet(str(args.csv), args.claim, args.evidence, args.label)
+        progress(f"read {len(sheet.labels)} labelled rows from {args.csv}")
+        judge = _pair_judge(args, with_model=True)
+        if judge.model is None:
+            build_parser().error("eval: --rules-only has no model to measure")
+        if judge.model.own_labels:  # --map re-ties its labels; for the shipped model it reads the sheet's
+            judge = _with_map(judge, mapping)
+        model = judge.model
+        assert model is not None
+        if not model.own_labels and mapping is None:
+            _check_relations(sheet)
+        prepared: Prepared = judge.prepare(list(sheet.claims), list(sheet.evidences), progress)
+        verdicts = predicted_labels(judge, prepared, model, mapping)
+        title = f"{args.csv.name}: {args.judge_model.name if args.judge_model else 'shipped model'}"
+    else:
+        if args.judge_model is not None or args.rules_only:
+            build_parser().error("eval: --folds trains its own models; it takes no --judge-model")
+        sheet, builtin = _sheets(args, mapping, args.group)
+        progress(f"read {len(sheet.labels)} labelled rows from {args.csv}")
+        judge = _pair_judge(args, with_model=False)
+        verdicts = cross_validate(
+            judge, sheet, args.folds, mapping=mapping, builtin=builtin, seed=args.seed, progress=progress
+        )
+        by = f"grouped by {args.group!r}" if args.group else "grouped by claim"
+        title = f"{args.csv.name}: {args.folds}-fold cross-validation, {by}"
+    metrics = score(list(sheet.labels), [label for label, _ in verdicts], [c for _, c in verdicts])
+    sys.stdout.write(render(metrics, title))
+    if args.output is not None:
+        data = {"file": str(args.csv), "title": title, **as_json(metrics)}
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(args.output, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        progress(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _check_relations(sheet: LabelledRows) -> None:
+    """Labels the shipped model can be scored against without a map: relations only."""
+    from verify.errors import InputError
+    from verify.records import Relation
+
+    names = {str(r) for r in Relation}
+    for label, line in zip(sheet.labels, sheet.lines, strict=True):
+        if label not in names:
+            raise InputError(
+                sheet.path, f"label {label!r} is not a relation: say what it stands for with --map", line
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -326,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ingest": _cmd_ingest,
         "pairs": _cmd_pairs,
         "train": _cmd_train,
+        "eval": _cmd_eval,
     }
     try:
         return commands[args.command](args)

@@ -55,9 +55,40 @@ class JudgeModel:
     trained_on: tuple[str, ...] = ()
     aligner: AlignNet | None = None
     """The word-alignment network whose probabilities the trees read (``fit_judge``)."""
+    label_map: tuple[tuple[str, str], ...] = ()
+    """For a model trained on a user's own labels: each label and the relation it stands for
+    (``verify train --map``); empty for the shipped model, whose classes are relations. A model
+    file written before this field existed reads it as empty (the class default)."""
 
-    def proba(self, X: Matrix, align: AlignData | None = None) -> list[dict[Relation, float]]:
-        """Per row, the probability of each relation the model knows.
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The model's classes as trained: relations, or the user's own labels."""
+        return tuple(str(c) for c in self.estimator.classes_)
+
+    @property
+    def own_labels(self) -> bool:
+        """Whether the model predicts labels of its user's own rather than ``verify``'s relations."""
+        relations = {str(r) for r in Relation}
+        return bool(self.label_map) or not set(self.labels) <= relations
+
+    def relation_of(self) -> dict[str, Relation]:
+        """Each class's relation: itself for the shipped model, else through :attr:`label_map`.
+
+        A model of the user's own labels trained without a map has no relations: a ModelError.
+        """
+        if not self.own_labels:
+            return {label: Relation(label) for label in self.labels}
+        mapping = {label: Relation(relation) for label, relation in self.label_map}
+        missing = [label for label in self.labels if label not in mapping]
+        if missing:
+            raise ModelError(
+                f"the judge model's labels {', '.join(map(repr, missing))} have no relation; "
+                "train it with --map LABEL=RELATION,..."
+            )
+        return mapping
+
+    def label_proba(self, X: Matrix, align: AlignData | None = None) -> list[dict[str, float]]:
+        """Per row, the probability of each of the model's own classes (:attr:`labels`).
 
         ``align`` (the same pairs as the network reads them) is needed when the model has an
         aligner; its probabilities join ``X`` before the trees see it.
@@ -66,8 +97,20 @@ class JudgeModel:
             if align is None:
                 raise ValueError("this judge model reads word alignments: pass the pairs' AlignData")
             X = with_alignment(X, self.aligner.proba(align))
-        classes = [Relation(str(c)) for c in self.estimator.classes_]
-        return [dict(zip(classes, map(float, row), strict=True)) for row in self.estimator.predict_proba(X)]
+        labels = self.labels
+        return [dict(zip(labels, map(float, row), strict=True)) for row in self.estimator.predict_proba(X)]
+
+    def proba(self, X: Matrix, align: AlignData | None = None) -> list[dict[Relation, float]]:
+        """Per row, the probability of each relation the model knows (a user's labels summed
+        per relation through :attr:`label_map`)."""
+        relation = self.relation_of()
+        out = []
+        for row in self.label_proba(X, align):
+            summed: dict[Relation, float] = {}
+            for label, p in row.items():
+                summed[relation[label]] = summed.get(relation[label], 0.0) + p
+            out.append(summed)
+        return out
 
 
 def with_alignment(X: Matrix, aligned: Matrix) -> Matrix:
@@ -108,6 +151,7 @@ def save_model(model: JudgeModel, path: Path) -> None:
         "feature_version": model.feature_version,
         "trained_on": list(model.trained_on),
         "aligner_classes": list(model.aligner.classes) if model.aligner is not None else None,
+        "label_map": [list(pair) for pair in model.label_map],
     }
     arrays["model_meta"] = np.asarray(json.dumps(meta))
     if model.aligner is not None:
@@ -173,6 +217,7 @@ def _read_compact(where: Path) -> JudgeModel | None:
         feature_version=int(meta["feature_version"]),
         trained_on=tuple(meta["trained_on"]),
         aligner=aligner,
+        label_map=tuple((str(a), str(b)) for a, b in meta.get("label_map", [])),
     )
 
 

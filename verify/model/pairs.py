@@ -41,6 +41,10 @@ class PairVerdict:
     confidence: float
     rationale: tuple[str, ...]
     facets: tuple[FacetDiff, ...]
+    label: str | None = None
+    """The model's own label, for a model trained on a user's labels (``relation`` is then that
+    label's relation through the model's map, ``unverified`` where it has none, and
+    ``confidence`` the label's probability)."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,8 @@ class PairJudge:
 
     def verdicts(self, prepared: Prepared) -> list[PairVerdict]:
         """Relation and confidence per prepared pair (rules alone when there is no model)."""
+        if self.model is not None and self.model.own_labels:
+            return self._label_verdicts(prepared, self.model)
         probas = self.model.proba(prepared.X, prepared.align) if self.model else [None] * len(prepared.pairs)
         out = []
         for pair, chosen, proba in zip(prepared.pairs, prepared.rationales, probas, strict=True):
@@ -254,6 +260,26 @@ class PairJudge:
             else:
                 relation, conf = combine(pair.rules, proba)
             out.append(PairVerdict(relation, round(conf, 4), chosen, pair.rules.diffs))
+        return out
+
+    @staticmethod
+    def _label_verdicts(prepared: Prepared, model: JudgeModel) -> list[PairVerdict]:
+        """The most probable of the model's own labels per pair, and its relation through the map."""
+        relation = {label: Relation(r) for label, r in model.label_map}
+        out = []
+        for pair, chosen, proba in zip(
+            prepared.pairs, prepared.rationales, model.label_proba(prepared.X, prepared.align), strict=True
+        ):
+            label = max(proba, key=lambda name: proba[name])
+            out.append(
+                PairVerdict(
+                    relation.get(label, Relation.UNVERIFIED),
+                    round(proba[label], 4),
+                    chosen,
+                    pair.rules.diffs,
+                    label,
+                )
+            )
         return out
 
     def judge(

@@ -52,11 +52,14 @@ def _facet_names(diffs: Sequence[FacetDiff]) -> str:
 def output_rows(
     header: Sequence[str], rows: Sequence[dict[str, str]], verdicts: Sequence[PairVerdict]
 ) -> tuple[list[str], list[dict[str, str]]]:
-    """The input rows with ``relation``, ``confidence``, ``rationale`` and ``facets`` added."""
-    columns = [h for h in header if h not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+    """The input rows with ``relation``, ``confidence``, ``rationale`` and ``facets`` added, and
+    ``label`` first of them when the model predicts labels of the user's own."""
+    added_columns = (["label"] if any(v.label is not None for v in verdicts) else []) + list(OUTPUT_COLUMNS)
+    columns = [h for h in header if h not in added_columns] + added_columns
     out = []
     for row, v in zip(rows, verdicts, strict=True):
         added = {
+            **({"label": v.label or ""} if "label" in added_columns else {}),
             "relation": str(v.relation),
             "confidence": f"{v.confidence:.3f}",
             "rationale": " | ".join(v.rationale),
