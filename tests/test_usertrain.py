@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -204,3 +205,32 @@ def test_train_then_pairs_and_eval_through_the_entry_point(tmp_path: Path) -> No
         "fitting fold 2/2" in folds.stderr and "2-fold cross-validation, grouped by 'topic'" in folds.stdout
     )
     assert json.loads(metrics.read_text(encoding="utf-8"))["rows"] == 12
+
+
+@pytest.mark.slow
+def test_eval_of_ans_dev_gives_bench_evals_figures(tmp_path: Path) -> None:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    from bench.eval import MAPS, load_ans
+    from verify.embed import CachedEmbedder, load_embedder
+    from verify.model import load_model
+
+    shared = [Path(p) for p in (os.environ.get("VERIFY_SHARED"), ROOT.parent / "shared", "/work/shared") if p]
+    root = next((p for p in shared if (p / "eval").is_dir()), shared[0])
+    if not (root / "eval" / "ans" / "dev.csv").is_file():
+        pytest.skip(f"ANS dev not found under {root / 'eval'} (../shared is not checked out here)")
+    cache = tmp_path / "cache"
+    metrics = tmp_path / "ans.json"
+    done = verify("eval", root / "eval" / "ans" / "dev.csv", "--claim", "s1", "--evidence", "s2",
+                  "--label", "stance", "--map", "agree=corroborates,disagree=contradicts,other=unrelated",
+                  "--cache-dir", cache, "-o", metrics, "-q")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    ours = json.loads(metrics.read_text(encoding="utf-8"))
+    data = load_ans(root / "eval")
+    embedder = CachedEmbedder(load_embedder(None), cache)
+    judge = PairJudge(embedder, SourceRegistry.load(), Gazetteer.load(), load_model())
+    pred = [MAPS["ans"][str(v.relation)] for v in judge.judge(data.claims, data.evidences)]
+    labels = sorted(set(data.labels))
+    assert ours["macro_f1"] == pytest.approx(f1_score(data.labels, pred, labels=labels, average="macro"))
+    assert ours["accuracy"] == pytest.approx(accuracy_score(data.labels, pred))
+    assert ours["confusion"]["matrix"] == confusion_matrix(data.labels, pred, labels=labels).tolist()

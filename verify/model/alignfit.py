@@ -125,6 +125,7 @@ def out_of_fold(
     classes: Sequence[str],
     seed: int = 0,
     folds: int = FOLDS,
+    epochs: int = EPOCHS,
     progress: Callable[[str], None] | None = None,
 ) -> Matrix:
     """Each pair's probabilities from a network fitted on the other groups' pairs (``classes`` order)."""
@@ -132,7 +133,7 @@ def out_of_fold(
     out = np.zeros((len(labels), len(classes)))
     splitter = GroupKFold(n_splits=max(2, min(folds, len(set(groups)))))
     for k, (train, test) in enumerate(splitter.split(labels, labels, np.asarray(groups)), 1):
-        net = fit_align(data.take(train), list(labels[train]), seed=seed)
+        net = fit_align(data.take(train), list(labels[train]), seed=seed, epochs=epochs)
         proba = net.proba(data.take(test))
         for j, name in enumerate(net.classes):
             out[test, classes.index(name)] = proba[:, j]

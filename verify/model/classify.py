@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from verify.model.align import AlignData, AlignNet
-from verify.model.alignfit import fit_align, out_of_fold
+from verify.model.alignfit import EPOCHS, FOLDS, fit_align, out_of_fold
 from verify.model.features import LEXICAL_DIM, Matrix
 from verify.model.judgemodel import with_alignment
 
@@ -133,12 +133,16 @@ def fit_judge(
     *,
     random_state: int = 0,
     progress: Callable[[str], None] | None = None,
+    epochs: int = EPOCHS,
+    folds: int = FOLDS,
 ) -> tuple[DiscrepancyClassifier, AlignNet]:
     """Fit the alignment network and the trees stacked on it.
 
-    The trees are fitted on the network's out-of-fold probabilities (folds grouped by
+    The trees are fitted on the network's out-of-fold probabilities (``folds`` grouped by
     ``groups``, so rewrites of one claim never train the network that scores them), and the
-    network kept for prediction is fitted on every pair.
+    network kept for prediction is fitted on every pair. ``epochs`` and ``folds`` shrink the
+    network's training for a quicker model (:mod:`verify.usertrain`); the shipped model keeps
+    the defaults.
     """
     labels = np.asarray(y).astype(str)
     classes = sorted(set(labels))
@@ -148,9 +152,11 @@ def fit_judge(
         list(np.asarray(groups).astype(str)),
         classes=classes,
         seed=random_state,
+        folds=folds,
+        epochs=epochs,
         progress=progress,
     )
-    aligner = fit_align(align, list(labels), seed=random_state)
+    aligner = fit_align(align, list(labels), seed=random_state, epochs=epochs)
     if progress:
         progress("alignment network fitted; fitting the trees")
     estimator = judge_classifier(random_state).fit(with_alignment(X, oof), labels)
