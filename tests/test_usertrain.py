@@ -119,6 +119,9 @@ def test_a_model_of_own_labels_is_seeded_and_serves_relations(judge: PairJudge, 
     assert sum(by_relation.values()) == pytest.approx(1.0)
     verdicts = predicted_labels(judge, pair, first, None)
     assert verdicts[0][0] == max(by_label, key=lambda k: by_label[k])
+    mixed = train_on_sheets(judge, [sheet, builtin_as_labels(parse_map(MAP))], parse_map(MAP))
+    assert mixed.trained_on == ("s.csv", "train_pairs.csv") and mixed.labels == first.labels
+    assert mixed.label_proba(pair.X, pair.align) != first.label_proba(pair.X, pair.align)
 
 
 def test_scores_count_what_bench_eval_counts() -> None:
@@ -173,7 +176,7 @@ def test_train_then_pairs_and_eval_through_the_entry_point(tmp_path: Path) -> No
     sheet = write_sheet(tmp_path / "sheet.csv")
     model = tmp_path / "m.joblib"
     cache = ["--cache-dir", tmp_path / "cache"]
-    done = verify("train", sheet, *columns("--map", MAP, "--with-builtin"), "-o", model, *cache)
+    done = verify("train", sheet, *columns("--map", MAP), "-o", model, *cache)
     assert done.returncode == 0, done.stderr
     assert "alignment network" in done.stderr and "labels no, unclear, yes" in done.stderr
     judged = tmp_path / "judged.csv"
@@ -184,10 +187,14 @@ def test_train_then_pairs_and_eval_through_the_entry_point(tmp_path: Path) -> No
     assert list(rows[0])[:6] == ["story", "report", "verdict", "topic", "label", "relation"]
     tied = {"yes": "corroborates", "no": "contradicts", "unclear": "partial"}
     assert all(r["label"] in tied and r["relation"] == tied[r["label"]] for r in rows)
-    # The same model re-tied at judging time: only its labels may be named.
+    # The same model re-tied at judging time: its labels keep, their relations follow the new map.
+    retied = {"yes": "corroborates", "no": "partial", "unclear": "unrelated"}
     done = verify("pairs", sheet, "--claim", "story", "--evidence", "report", "--judge-model", model,
-                  "--map", "yes=corroborates,no=contradicts,unclear=unrelated", "-q", *cache)  # fmt: skip
-    assert done.returncode == 0 and ",unclear,unrelated," in done.stdout.replace("\r", "")
+                  "--map", ",".join(f"{k}={v}" for k, v in retied.items()), "-q", *cache)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    again = list(csv.DictReader(done.stdout.splitlines()))
+    assert [r["label"] for r in again] == [r["label"] for r in rows]
+    assert all(r["relation"] == retied[r["label"]] for r in again)
     done = verify("pairs", sheet, "--claim", "story", "--evidence", "report", "--judge-model", model,
                   "--map", "true=corroborates", "-q", *cache)  # fmt: skip
     assert done.returncode == 1 and "has no label 'true'" in done.stderr

@@ -439,7 +439,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from verify.model import Prepared, as_json, cross_validate, predicted_labels, read_sheet, render, score
+    from verify.model import (
+        Prepared,
+        as_json,
+        check_folds,
+        cross_validate,
+        predicted_labels,
+        read_sheet,
+        render,
+        score,
+    )
 
     progress = _Progress(args.quiet, after_s=0.0)
     if args.output is not None:
@@ -466,6 +475,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         if args.judge_model is not None or args.rules_only:
             build_parser().error("eval: --folds trains its own models; it takes no --judge-model")
         sheet, builtin = _sheets(args, mapping, args.group)
+        check_folds(sheet, args.folds)
         progress(f"read {len(sheet.labels)} labelled rows from {args.csv}")
         judge = _pair_judge(args, with_model=False)
         verdicts = cross_validate(

@@ -32,6 +32,7 @@ from verify.model.train import DEFAULT_ANS, train_and_save
 from verify.model.usertrain import (
     LabelledRows,
     builtin_as_labels,
+    check_folds,
     check_trainable,
     cross_validate,
     labels_of,
@@ -53,6 +54,7 @@ __all__ = [
     "as_json",
     "builtin_as_labels",
     "candidate_sentences",
+    "check_folds",
     "check_trainable",
     "cross_validate",
     "judge_scorer",
