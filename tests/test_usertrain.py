@@ -241,3 +241,25 @@ def test_eval_of_ans_dev_gives_bench_evals_figures(tmp_path: Path) -> None:
     assert ours["macro_f1"] == pytest.approx(f1_score(data.labels, pred, labels=labels, average="macro"))
     assert ours["accuracy"] == pytest.approx(accuracy_score(data.labels, pred))
     assert ours["confusion"]["matrix"] == confusion_matrix(data.labels, pred, labels=labels).tolist()
+
+
+def test_a_run_scores_with_a_model_of_own_labels_through_its_map(judge: PairJudge, tmp_path: Path) -> None:
+    from verify.errors import ModelError
+    from verify.model import judge_scorer, save_model
+    from verify.registry import Knowledge
+
+    sheet = read_sheet(str(write_sheet(tmp_path / "s.csv")), "story", "report", "verdict")
+    prepared = judge.prepare(["The ferry sank near the harbour"], ["Divers say the ferry went down"])
+    pairs = [(p.claim, p.evidence, p.rules) for p in prepared.pairs]
+    mapped, unmapped = tmp_path / "mapped.joblib", tmp_path / "unmapped.joblib"
+    save_model(train_on_sheets(judge, [sheet], parse_map(MAP)), mapped)
+    save_model(train_on_sheets(judge, [sheet]), unmapped)
+    scorer = judge_scorer(judge.embedder, Knowledge(SourceRegistry.load(), Gazetteer.load(), mapped))
+    assert scorer is not None
+    proba = scorer(pairs)[0]
+    assert set(proba) == {Relation.CORROBORATES, Relation.CONTRADICTS, Relation.PARTIAL}
+    with pytest.raises(ModelError, match="have no relation"):
+        judge_scorer(judge.embedder, Knowledge(SourceRegistry.load(), Gazetteer.load(), unmapped))
+    done = verify("run", tmp_path / "s.csv", "--judge-model", unmapped, "--out", tmp_path / "r", "-q")
+    assert done.returncode == 1 and "have no relation; train it with --map" in done.stderr
+    assert not (tmp_path / "r").exists()

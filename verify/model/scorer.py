@@ -31,13 +31,26 @@ def judge_scorer(
     model keeps the rules' heuristic confidences rather than feed it foreign vectors. The event
     claims' ``vectors`` (rows of ``claims``, as :func:`verify.engine.pipeline.embed_events` gives them)
     are reused.
+
+    A model the user named (``knowledge.judge_model``, ``verify run --judge-model``) must load,
+    fit the embedder and give relations (a model of the user's own labels needs its ``--map``):
+    otherwise a ModelError, not a silent fallback to the rules.
     """
-    try:
-        model = load_model()
-    except ModelError:
-        return None
-    if model.embedder != embedder.name:
-        return None
+    if knowledge.judge_model is not None:
+        model = load_model(knowledge.judge_model)
+        if model.embedder != embedder.name:
+            raise ModelError(
+                f"{knowledge.judge_model}: the judge model was trained on {model.embedder} vectors, "
+                f"not {embedder.name}"
+            )
+        model.relation_of()  # a ModelError for labels without relations
+    else:
+        try:
+            model = load_model()
+        except ModelError:
+            return None
+        if model.embedder != embedder.name:
+            return None
     judge = PairJudge(embedder, knowledge.registry, knowledge.places, model)
     if vectors is not None:
         rows = [i for i, c in enumerate(claims) if c.kind == ClaimKind.EVENT]

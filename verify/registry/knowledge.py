@@ -26,6 +26,8 @@ class Settings:
     cache_dir: Path | None = None
     """Where embeddings are cached by content hash; ``None`` disables the cache."""
     threads: int | None = None
+    judge_model: Path | None = None
+    """A judge model file from ``verify train`` used instead of the shipped one."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,12 @@ class Knowledge:
 
     registry: SourceRegistry
     places: Gazetteer
+    judge_model: Path | None = None
+    """The judge model the run scores pairs with (``None``: the shipped one)."""
 
     @classmethod
     def load(cls, settings: Settings) -> Knowledge:
         """The built-in registry and gazetteer with the user files ``settings`` names added."""
-        return cls(SourceRegistry.load(settings.registry), Gazetteer.load(settings.places))
+        return cls(
+            SourceRegistry.load(settings.registry), Gazetteer.load(settings.places), settings.judge_model
+        )
