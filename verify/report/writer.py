@@ -114,6 +114,7 @@ def write_report(
         "summary.md": lambda: to_summary_md(report, unmatched).encode("utf-8"),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(out_dir, folder)
     written = _write_pages(out_dir, pages, site.manifest, None if streamed else stored)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -188,6 +189,18 @@ def _write_pages(
             index.append(path)
     atomic_write(folder / MANIFEST, manifest_bytes(manifest), durable=False)
     return index
+
+
+_OUR_TEMP = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")  # how verify.files.stage_temp names its temp files
+
+
+def _remove_stale_temps(*folders: Path) -> None:
+    """Temp files an interrupted (killed) run of ours left beside the files it was replacing."""
+    for folder in folders:
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                if _OUR_TEMP.fullmatch(entry.name) and entry.is_file():
+                    entry.unlink(missing_ok=True)
 
 
 def _remove_stale_pages(folder: Path, keep: set[str]) -> None:

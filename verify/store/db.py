@@ -39,8 +39,9 @@ from verify.errors import InputError
 from verify.files import atomic_write
 from verify.store.rows import encode_rows, read_rows, write_rows
 from verify.store.snapshot import read_snapshot, save_snapshot, snapshot_delta
-from verify.store.state import Saved, Stored
+from verify.store.state import Saved, Stored, text_hash
 
+_CORRUPTED = "corrupted store (move it away and run again to rebuild it from your inputs)"
 STORE_VERSION = 1
 """Bumped when the tables change; an older store is refused with a clear message."""
 _SCHEMA = """
@@ -128,13 +129,17 @@ class Store:
             # Autocommit mode: transactions are begun and ended explicitly in save().
             self._conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
+            # SQLite's own page and index checks: a damaged file is refused, not half read.
+            check = self._conn.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise InputError(str(path), f"{_CORRUPTED}: {check[0] if check else 'no answer'}")
             self._conn.executescript(_SCHEMA)
             version = self._meta("store_version")
             if version is None:
                 self._conn.execute("INSERT INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
             elif version != str(STORE_VERSION):
                 raise InputError(str(path), f"store version {version}, this verify reads {STORE_VERSION}")
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, UnicodeError) as exc:
             raise InputError(str(path), f"not a usable verify store: {exc}") from exc
         self._snapshot_run: int | None = None
         """The run whose state :meth:`load` read from a good snapshot, which a save may extend."""
@@ -159,16 +164,32 @@ class Store:
         return CachedEmbedder(inner, self.path.parent, file=self.path.name)
 
     def load(self) -> Stored:
-        """Everything the last run saved: from the snapshot when that is good, else the rows."""
-        with closing(self._conn.cursor()) as cur, _collector_paused():
-            cur.execute("BEGIN")  # one consistent snapshot across the tables
-            try:
-                run, print_ = int(self._meta("run") or 0), self._meta("fingerprint")
-                stored = read_snapshot(cur, run, print_)
-                self._snapshot_run = run if stored is not None else None
-                return stored or read_rows(cur, run, print_)
-            finally:
-                cur.execute("COMMIT")
+        """Everything the last run saved: from the snapshot when that is good, else the rows.
+
+        A store whose rows do not decode, or whose documents no longer match their hashes, is
+        refused (``InputError``): read anyway, it would give a different report than the runs
+        that built it.
+        """
+        try:
+            with closing(self._conn.cursor()) as cur, _collector_paused():
+                cur.execute("BEGIN")  # one consistent snapshot across the tables
+                try:
+                    run, print_ = int(self._meta("run") or 0), self._meta("fingerprint")
+                    stored = read_snapshot(cur, run, print_)
+                    self._snapshot_run = run if stored is not None else None
+                    stored = stored or read_rows(cur, run, print_)
+                finally:
+                    cur.execute("COMMIT")
+        except InputError:
+            raise
+        except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]  # one line
+            raise InputError(str(self.path), f"{_CORRUPTED}: {detail}") from exc
+        damaged = [doc_id for doc_id, (digest, doc) in stored.documents.items() if text_hash(doc) != digest]
+        if damaged:
+            raise InputError(str(self.path), f"{_CORRUPTED}: document {damaged[0]} does not match its hash")
+        return stored
 
     def save(
         self,
