@@ -181,3 +181,16 @@ def test_an_affirmed_toll_is_not_none_reported(facets: Extract) -> None:
 def test_tolls_in_other_words(facets: Extract, text: str, killed: int, injured: int | None) -> None:
     casualties = facets(text).casualties
     assert casualties is not None and (casualties.killed, casualties.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأفاد مصدر بأن حريقين اندلعا في منشأتين نفطيتين بعد استهدافهما بطائرات من دون طيار.",
+        "Heavy shelling and a bombing near the station were reported overnight, residents said.",
+        "An ambush on the convoy was reported on the desert road, officials said.",
+    ],
+)
+def test_an_attack_told_through_its_nouns_is_an_event(knowledge: Knowledge, text: str) -> None:
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    assert any(c.kind == ClaimKind.EVENT for c in claims)
