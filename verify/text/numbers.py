@@ -139,18 +139,37 @@ def find_phrases(
 ) -> list[PhraseHit]:
     """Non-overlapping (phrase, label) occurrences in folded text, longest first, in text order."""
     hits: list[PhraseHit] = []
-    for phrase, label in phrases:
+    listed = phrases if isinstance(phrases, tuple) else tuple(phrases)
+    for needles, regex, label in _plan(listed, strict_article):
         # Every word of the phrase must occur in the text for its regex to match: a substring
         # test is far cheaper than running hundreds of regexes over every claim.
-        if not all(needle in folded for needle in _needles(phrase, strict_article)):
-            continue
-        for m in phrase_regex(phrase, strict_article).finditer(folded):
-            prefix = m.groupdict().get("pre") or ""
-            head = m.group(0)[len(prefix) :]
-            definite = prefix.endswith(("ال", "لل")) or head.startswith(("ال", "the "))
-            hits.append(PhraseHit(m.start(), m.end(), label, definite, prefix))
+        for needle in needles:
+            if needle not in folded:
+                break
+        else:
+            hits.extend(_hits(regex, folded, label))
     hits.sort(key=lambda h: (h.start - h.end, h.start))
     return sorted(keep_disjoint(hits, lambda h: (h.start, h.end)), key=lambda h: h.start)
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(
+    phrases: tuple[tuple[str, str], ...], strict_article: bool
+) -> tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...]:
+    """A lexicon's (needles, regex, label) per phrase, built once per lexicon, not once per text."""
+    return tuple(
+        (_needles(p, strict_article), phrase_regex(p, strict_article), label) for p, label in phrases
+    )
+
+
+def _hits(regex: re.Pattern[str], folded: str, label: str) -> list[PhraseHit]:
+    hits = []
+    for m in regex.finditer(folded):
+        prefix = m.groupdict().get("pre") or ""
+        head = m.group(0)[len(prefix) :]
+        definite = prefix.endswith(("ال", "لل")) or head.startswith(("ال", "the "))
+        hits.append(PhraseHit(m.start(), m.end(), label, definite, prefix))
+    return hits
 
 
 @dataclass(frozen=True)
