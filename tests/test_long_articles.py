@@ -194,3 +194,17 @@ def test_tolls_in_other_words(facets: Extract, text: str, killed: int, injured: 
 def test_an_attack_told_through_its_nouns_is_an_event(knowledge: Knowledge, text: str) -> None:
     claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
     assert any(c.kind == ClaimKind.EVENT for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Army kills 14 gunmen in dawn raid on hideout.", 14),
+        ("The militants executed 9 men in the square, the monitor said.", 9),
+        ("وأعلن المرصد إعدام 11 شخصا في ساحة البلدة.", 11),
+    ],
+)
+def test_kills_and_executions_are_events_with_a_toll(knowledge: Knowledge, text: str, killed: int) -> None:
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    tolls = [c.facets.casualties.killed for c in claims if c.kind == ClaimKind.EVENT and c.facets.casualties]
+    assert killed in tolls
