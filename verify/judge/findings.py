@@ -99,31 +99,53 @@ def incident_pairs(
     opposing: Callable[[str | None, str | None], bool],
     similarity: Similarity,
 ) -> list[Kept]:
-    """Every party event claim of one incident paired with the evidence that speaks to it.
+    """Every party event claim of one incident paired with every other source's report of it.
 
-    Evidence is independent or from the opposing side; intent claims are never evidence, and
-    ``other`` claims only when they deny the event. A pair that shares no comparable facet
-    (the rules find it unrelated) is dropped.
+    A party's claim is compared with independent and media reports and with the claims of every
+    other party, whether or not the registry knows that party's side: only the claim's own
+    source and sources known to be on its own side are left out. Intent claims are never
+    evidence, and ``other`` claims only when they deny the event. A report of the incident that
+    states none of the facets the claim states confirms the attack and is silent on the rest:
+    ``partial``, never dropped.
     """
     kept: list[Kept] = []
     for claim in claims:
         if claim.source_type is not SourceType.PARTY or claim.kind is not ClaimKind.EVENT:
             continue
         for other in claims:
-            if other.document_id == claim.document_id and other.source == claim.source:
+            if other is claim or other.source == claim.source:
                 continue
-            against = opposing(claim.side, other.side)
-            if other.source_type is not SourceType.INDEPENDENT and not against:
+            if claim.side is not None and other.side == claim.side:
                 continue
             if other.kind is ClaimKind.INTENT or (
                 other.kind is ClaimKind.OTHER and not is_denial(other.text)
             ):
                 continue
+            against = opposing(claim.side, other.side)
             f = pair_features(claim, other, similarity=similarity, opposing=against)
             relation = decide(f)
-            if relation is not Relation.UNRELATED:
-                kept.append((claim, other, f, relation))
+            kept.append((claim, other, f, Relation.PARTIAL if relation is Relation.UNRELATED else relation))
     return kept
+
+
+CORROBORATION = 0.5
+"""The classifier's probability of agreement (given that the pair is related) at which a report
+that differs from the claim only by saying less corroborates it."""
+
+
+def settle(f: PairFeatures, relation: Relation, proba: Mapping[Relation, float]) -> tuple[Relation, float]:
+    """The finding's relation and confidence, from the rules' relation and the classifier's probabilities.
+
+    The rules see facets only: a report that states no outcome or toll where the claim does is
+    ``partial`` to them. The classifier reads the wording; where it finds agreement and the rules
+    found no difference but silence, the report corroborates the claim.
+    """
+    differs = f.denial or f.claim_denial or f.up or f.down or f.negated_effect or f.revision or f.minor
+    if relation is Relation.PARTIAL and not differs:
+        agree = incident_probability(Relation.CORROBORATES, proba)
+        if agree >= CORROBORATION:
+            return Relation.CORROBORATES, agree
+    return relation, incident_probability(relation, proba)
 
 
 def incident_findings(
@@ -144,8 +166,10 @@ def incident_findings(
     for n, (claim, other, f, relation) in enumerate(kept):
         if confidences is not None:
             conf = confidences[n]
+        elif probas:
+            relation, conf = settle(f, relation, probas[n])
         else:
-            conf = incident_probability(relation, probas[n]) if probas else confidence(f, relation)
+            conf = confidence(f, relation)
         text = explain(claim, other, f, relation)
         found = Finding(make_id(claim.id, other.id), claim.id, other.id, relation, conf, text, f.diffs)
         by_claim.setdefault(claim.id, []).append(found)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from verify.claims.extraction import stable_digest
-from verify.judge.findings import PairScorer, incident_findings, incident_pairs, incident_probability
+from verify.judge.findings import PairScorer, incident_findings, incident_pairs, settle
 from verify.judge.grade import grade_incident
 from verify.match import incident_title
 from verify.records import Claim, Entity, Incident, Progress, Relation
@@ -99,10 +99,12 @@ def build_incidents(
     for group, pairs in zip(groups, kept, strict=True):
         confidences = None
         if match.scorer is not None:
-            confidences = [
-                known[key] if (key := (c.id, e.id, r)) in known else incident_probability(r, next(scored))
-                for c, e, _, r in pairs
+            verdicts = [
+                (r, known[key]) if (key := (c.id, e.id, r)) in known else settle(f, r, next(scored))
+                for c, e, f, r in pairs
             ]
+            pairs = [(c, e, f, r) for (c, e, f, _), (r, _) in zip(pairs, verdicts, strict=True)]
+            confidences = [conf for _, conf in verdicts]
         findings = incident_findings(group, pairs, confidences=confidences)
         grade, rule = grade_incident(group, findings, opposing=opposing)
         ids = tuple(c.id for c in group)

@@ -18,8 +18,8 @@ reference pair rules), :mod:`verify.match.pairarrays` (the same rules over array
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,16 @@ import numpy.typing as npt
 
 from verify.match.candidates import Item, candidate_pairs, pairs_with
 from verify.match.clustering import Scored, UnionFind, cluster_components
+from verify.match.incident_model import (
+    FEATURES,
+    IncidentModel,
+    claim_table,
+    load_incident_model,
+    pair_features,
+    ruled_out,
+)
 from verify.match.config import MatchConfig
-from verify.match.pairarrays import pair_distances, view_columns
+from verify.match.pairarrays import ViewColumns, key_similarities, view_columns, weapon_tables
 from verify.match.pairscore import APART, NameKey, PairRules, PairView, pair_view
 from verify.records import Claim, ClaimKind, Entity
 from verify.registry import Similarity
@@ -45,6 +53,10 @@ class Grouping:
 
     clusters: list[list[int]]
     components: list[list[int]]
+    links: list[tuple[int, int, float]] = field(default_factory=list)
+    """Possible links: ``(x, y, p)`` for clusters ``x < y`` (positions in ``clusters``) of one
+    component that clustering kept apart although a pair of their claims has probability ``p``
+    of one incident, at least the model's ``possible``."""
 
 
 def group_incidents(
@@ -55,6 +67,7 @@ def group_incidents(
     config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen (verify.match.config)
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
+    model: IncidentModel | None = None,
 ) -> list[list[int]]:
     """Cluster the event claims into incidents: lists of indices into ``claims``.
 
@@ -72,6 +85,7 @@ def group_incidents(
         config=config,
         actor_side=actor_side,
         related_places=related_places,
+        model=model,
     )
     return found.clusters
 
@@ -109,10 +123,128 @@ def _search_options(pairs: PairRules, config: MatchConfig) -> dict[str, Any]:
         "window": config.date_window_days,
         "published_window": config.published_window_days,
         "floor": _cosine_floor(config),
-        "same_place": lambda a, b: (
-            pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity
-        ),
+        "same_place": lambda a, b: pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity,
     }
+
+
+Featurizer = Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], npt.NDArray[np.float64]]
+"""Pair features (:data:`verify.incident_model.FEATURES`) of pairs of event positions."""
+
+
+def _featurizer(
+    claims: Sequence[Claim],
+    events: Sequence[int],
+    matrix: npt.NDArray[np.float64],
+    pairs: PairRules,
+    columns: ViewColumns,
+    config: MatchConfig,
+) -> Featurizer:
+    table = claim_table(claims, events, columns, matrix)
+    weapons = weapon_tables(config)
+
+    def place_similarity(
+        x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], where: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.float64]:
+        out = np.zeros(len(x), dtype=np.float64)
+        ask = np.flatnonzero(where)
+        if len(ask):
+            keys = columns.keys
+            alike = key_similarities(pairs, keys, x[ask], y[ask])
+            # A town and the province that holds it name one place at two scales.
+            xs, ys = x[ask].tolist(), y[ask].tolist()
+            inside = [pairs.related(keys[i], keys[j]) for i, j in zip(xs, ys, strict=True)]
+            out[ask] = np.where(np.asarray(inside, dtype=np.bool_), 1.0, alike)
+        return out
+
+    def features(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return pair_features(table, place_similarity, weapons, a, b)
+
+    return features
+
+
+def _model_distances(
+    model: IncidentModel, features: Featurizer, columns: ViewColumns
+) -> Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], npt.NDArray[np.float64]]:
+    """``1 - P(one incident)`` of pairs of event positions; ``APART`` where dates rule a pair out."""
+
+    def distances(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        probability = model.probability(features(a, b))
+        return np.where(ruled_out(columns, a, b), APART, 1.0 - probability)
+
+    return distances
+
+
+@dataclass(frozen=True)
+class CandidateFeatures:
+    """The candidate pairs of a set of claims with their features, for fitting the model."""
+
+    events: list[int]
+    """Indices of the event claims; ``first``/``second`` are positions in this list."""
+    first: npt.NDArray[np.int64]
+    second: npt.NDArray[np.int64]
+    features: npt.NDArray[np.float64]
+    ruled_out: npt.NDArray[np.bool_]
+    """Pairs whose dates rule them out: never one incident, whatever the model says."""
+
+
+def candidate_features(
+    claims: Sequence[Claim],
+    vectors: npt.NDArray[Any],
+    *,
+    similarity: Similarity,
+    config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen (verify.match.config)
+    actor_side: Callable[[Entity], str | None] | None = None,
+    related_places: Callable[[str, str], bool] | None = None,
+) -> CandidateFeatures:
+    """Every candidate pair :func:`grouping` would score, with the features the model reads."""
+    events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
+    empty = np.zeros(0, dtype=np.int64)
+    if len(events) < 2:
+        return CandidateFeatures(events, empty, empty, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.bool_))
+    matrix, pairs, views, sides = _prepare(
+        claims, vectors, events, similarity, config, actor_side, related_places
+    )
+    columns = view_columns(views, sides)
+    blocks = list(candidate_pairs([_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)))
+    first = np.concatenate([b[0] for b in blocks] or [empty])
+    second = np.concatenate([b[1] for b in blocks] or [empty])
+    features = _featurizer(claims, events, matrix, pairs, columns, config)
+    return CandidateFeatures(events, first, second, features(first, second), ruled_out(columns, first, second))
+
+
+def _links(
+    clusters: Sequence[Sequence[int]], scored: Scored, n: int, possible: float
+) -> list[tuple[int, int, float]]:
+    """Pairs of clusters (positions in ``clusters``) with a claim pair at probability >= ``possible``."""
+    label = np.full(n, -1, dtype=np.int64)
+    for k, members in enumerate(clusters):
+        label[list(members)] = k
+    x, y = label[scored.first], label[scored.second]
+    probability = 1.0 - scored.distance
+    keep = np.flatnonzero((x != y) & (x >= 0) & (y >= 0) & (probability >= possible))
+    best: dict[tuple[int, int], float] = {}
+    for k in keep.tolist():
+        key = (int(min(x[k], y[k])), int(max(x[k], y[k])))
+        best[key] = max(best.get(key, 0.0), round(float(probability[k]), 4))
+    return [(a, b, p) for (a, b), p in sorted(best.items())]
+
+
+def _ordered_grouping(
+    clusters: list[list[int]], components: list[list[int]], scored: Scored, n: int, events: Sequence[int],
+    model: IncidentModel,
+) -> Grouping:  # fmt: skip
+    """Clusters as claim indices sorted by first index, with their possible links renumbered."""
+    order = sorted(range(len(clusters)), key=lambda k: clusters[k][0])
+    position = {k: rank for rank, k in enumerate(order)}
+    links = [
+        (min(position[a], position[b]), max(position[a], position[b]), p)
+        for a, b, p in _links(clusters, scored, n, model.possible)
+    ]
+    return Grouping(
+        [[events[k] for k in clusters[i]] for i in order],
+        [[events[k] for k in group] for group in components],
+        sorted(links),
+    )
 
 
 def grouping(
@@ -123,6 +255,7 @@ def grouping(
     config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen (verify.match.config)
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
+    model: IncidentModel | None = None,
 ) -> Grouping:
     """:func:`group_incidents`, also returning the connected components it clustered."""
     if len(vectors) != len(claims):
@@ -130,20 +263,34 @@ def grouping(
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     if len(events) < 2:
         return Grouping([[i] for i in events], [[i] for i in events])
+    model = model or load_incident_model()
     matrix, pairs, views, sides = _prepare(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
-    threshold = 1.0 - config.min_score
     columns = view_columns(views, sides)
+    distances = _model_distances(model, _featurizer(claims, events, matrix, pairs, columns, config), columns)
+    items = [_item(v) for v in views]
+    blocks = candidate_pairs(items, matrix.astype(np.float32), **_search_options(pairs, config))
+    return cluster_scored(events, ((a, b, distances(a, b)) for a, b in blocks), model)
+
+
+def cluster_scored(
+    events: Sequence[int],
+    blocks: Iterable[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]],
+    model: IncidentModel,
+) -> Grouping:
+    """Incidents from scored pairs of event positions: ``(first, second, 1 - probability)`` blocks.
+
+    Pairs at or below the model's distance link components; each component is clustered by
+    average linkage; pairs not given (or at ``APART``) are never in one incident.
+    """
+    threshold = 1.0 - model.threshold
     links = UnionFind(len(events))
     kept: list[Scored] = []  # pairs that may link; all others are APART
-    for first, second in candidate_pairs(
-        [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
-    ):
-        d = pair_distances(pairs, columns, matrix, first, second)
+    for first, second, d in blocks:
         near = d < APART
         kept.append(Scored(first[near], second[near], d[near]))
-        close = d < threshold
+        close = d <= threshold
         for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
             links.union(a, b)
     components = links.components()
@@ -152,9 +299,8 @@ def grouping(
         np.concatenate([k.second for k in kept] or [np.zeros(0, dtype=np.int64)]),
         np.concatenate([k.distance for k in kept] or [np.zeros(0, dtype=np.float64)]),
     )
-    clusters = cluster_components(components, scored, len(events), threshold, config.linkage)
-    result = [[events[k] for k in group] for group in clusters]
-    return Grouping(sorted(result, key=lambda g: g[0]), [[events[k] for k in group] for group in components])
+    clusters = cluster_components(components, scored, len(events), _cut(threshold), LINKAGE)
+    return _ordered_grouping(clusters, components, scored, len(events), events, model)
 
 
 def regroup_incidents(
@@ -167,15 +313,17 @@ def regroup_incidents(
     config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen (verify.match.config)
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
+    model: IncidentModel | None = None,
 ) -> Grouping:
     """Group ``fresh`` claims into a corpus grouped before: only the components they join change.
 
     ``components[i]`` labels the component (any int) that event claim ``i`` was in when
     the others were grouped; it is ignored for fresh claims. Only pairs with a fresh claim
-    are searched, since pairs of old claims link as before. Returns the clusters and
-    components of the changed part only: each fresh event claim with every old component it
-    links to. Wherever candidate search is exhaustive (see :func:`verify.match.candidates.pairs_with`)
-    the clusters are those :func:`group_incidents` gives on all claims.
+    are searched, since pairs of old claims link as before. Returns the clusters, components
+    and possible links of the changed part only: each fresh event claim with every old
+    component it links to. Wherever candidate search is exhaustive (see
+    :func:`verify.match.candidates.pairs_with`) the clusters are those :func:`group_incidents` gives
+    on all claims.
     """
     if len(vectors) != len(claims):
         raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
@@ -187,11 +335,14 @@ def regroup_incidents(
     )
     if not focus:
         return Grouping([], [])
+    model = model or load_incident_model()
     matrix, pairs, views, sides = _prepare(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
-    threshold = 1.0 - config.min_score
+    threshold = 1.0 - model.threshold
     columns = view_columns(views, sides)
+    features = _featurizer(claims, events, matrix, pairs, columns, config)
+    distances = _model_distances(model, features, columns)
     links = UnionFind(len(events))
     first_of: dict[int, int] = {}
     is_fresh = set(focus)
@@ -201,7 +352,7 @@ def regroup_incidents(
     first, second = pairs_with(
         focus, [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
     )
-    close = pair_distances(pairs, columns, matrix, first, second) < threshold
+    close = distances(first, second) <= threshold
     for a, b in zip(first[close].tolist(), second[close].tolist(), strict=True):
         links.union(a, b)
     touched = {links.root(k) for k in focus}
@@ -214,12 +365,24 @@ def regroup_incidents(
         xs, ys = np.triu_indices(len(component), k=1)
         ends.append((members[xs], members[ys]))
     a, b = (np.concatenate(side) for side in zip(*ends, strict=True))
-    scored = Scored(a, b, pair_distances(pairs, columns, matrix, a, b))
-    clusters = cluster_components(changed, scored, len(events), threshold, config.linkage)
-    return Grouping(
-        sorted(([events[k] for k in g] for g in clusters), key=lambda g: g[0]),
-        [[events[k] for k in c] for c in changed],
-    )
+    d = distances(a, b)
+    near = d < APART
+    scored = Scored(a[near], b[near], d[near])
+    clusters = cluster_components(changed, scored, len(events), _cut(threshold), LINKAGE)
+    return _ordered_grouping(clusters, changed, scored, len(events), events, model)
+
+
+LINKAGE = "average"
+"""Claims join an incident while the mean probability over their pairs reaches the model's threshold."""
+
+
+def _cut(threshold: float) -> float:
+    """The clustering distance threshold that merges at mean distance <= ``threshold``.
+
+    Agglomerative clustering merges below its threshold; components link at or below it, so the
+    cut sits a hair above, and a pair exactly at the model's threshold is merged either way.
+    """
+    return float(np.nextafter(threshold, np.inf))
 
 
 def _item(view: PairView) -> Item:
@@ -231,10 +394,15 @@ def _item(view: PairView) -> Item:
     return Item(view.date, view.published, places)
 
 
+CANDIDATE_FLOOR = 0.2
+"""The lowest cosine at which the vector index proposes a pair that shares no place name (past
+the sizes where every pair is searched)."""
+
+
 def _cosine_floor(config: MatchConfig) -> float:
-    """The lowest cosine at which a pair with no place in common can reach ``min_score``."""
+    """The candidate floor: :data:`CANDIDATE_FLOOR`, or lower where ``config`` asks for it."""
     bonuses = config.cross_language_bonus + config.date_bonus + config.weapon_bonus + config.actor_bonus
-    return config.min_score - bonuses
+    return min(CANDIDATE_FLOOR, config.min_score - bonuses)
 
 
 def _side(actor: Entity | None, actor_side: Callable[[Entity], str | None] | None) -> str | None:

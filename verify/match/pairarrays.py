@@ -26,7 +26,7 @@ def _ordinal(date: dt.date | None) -> int:
 
 
 @dataclass(frozen=True)
-class _Columns:
+class ViewColumns:
     """The views and attacker sides of event claims as arrays (-1: unknown), for :func:`pair_distances`."""
 
     date: npt.NDArray[np.int64]
@@ -51,7 +51,7 @@ class _Columns:
 _WEAPONS = list(Weapon)
 
 
-def view_columns(views: Sequence[PairView], sides: Sequence[str | None]) -> _Columns:
+def view_columns(views: Sequence[PairView], sides: Sequence[str | None]) -> ViewColumns:
     keys: dict[str, int] = {}
     raws: dict[str, int] = {}
     codes: dict[str | None, int] = {None: -1}
@@ -77,7 +77,7 @@ def view_columns(views: Sequence[PairView], sides: Sequence[str | None]) -> _Col
         for v, side in zip(views, sides, strict=True)
     ]
     ints = np.asarray(rows, dtype=np.int64).reshape(len(rows), 9).T
-    return _Columns(
+    return ViewColumns(
         date=ints[0],
         published=ints[1],
         weapon=ints[2],
@@ -96,7 +96,7 @@ def view_columns(views: Sequence[PairView], sides: Sequence[str | None]) -> _Col
     )
 
 
-def _key_sims(
+def key_similarities(
     pairs: PairRules, keys: Sequence[str], x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
     """``pairs.key_sim`` of each ``(keys[x[k]], keys[y[k]])``, asked once per distinct pair."""
@@ -119,7 +119,7 @@ def _close(
     """Where ``where`` and both names are known: whether they are alike to ``threshold``."""
     out = np.zeros(len(x), dtype=np.bool_)
     ask = where & (x >= 0) & (y >= 0)
-    out[ask] = _key_sims(pairs, keys, x[ask], y[ask]) >= threshold
+    out[ask] = key_similarities(pairs, keys, x[ask], y[ask]) >= threshold
     return out
 
 
@@ -153,7 +153,7 @@ def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 def pair_distances(
     pairs: PairRules,
-    cols: _Columns,
+    cols: ViewColumns,
     matrix: npt.NDArray[np.float64],
     a: npt.NDArray[np.int64],
     b: npt.NDArray[np.int64],
@@ -191,7 +191,7 @@ def pair_distances(
     apart |= differ
     wa, wb = cols.weapon[a], cols.weapon[b]
     armed = (wa >= 0) & (wb >= 0)
-    compatible, same = _weapon_tables(c)
+    compatible, same = weapon_tables(c)
     apart |= armed & ~compatible[wa, wb]
     sa, sb = cols.side[a], cols.side[b]
     apart |= (sa >= 0) & (sb >= 0) & (sa != sb)
@@ -217,7 +217,7 @@ def pair_distances(
 
 
 @functools.cache
-def _weapon_tables(config: MatchConfig) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def weapon_tables(config: MatchConfig) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """By positions in ``list(Weapon)``: whether two weapons are compatible, and whether they agree."""
     compatible = np.asarray([[weapons_compatible(x, y, config) for y in _WEAPONS] for x in _WEAPONS])
     same = np.asarray(

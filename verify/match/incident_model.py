@@ -1,0 +1,266 @@
+"""The same-incident model: how likely two event claims are to report one incident.
+
+Embedding cosine measures topic, not incident: the same base hit on another day, or a
+neighbouring town struck the same night, reads almost the same, and one attack told in Arabic
+and in English scores lower than either. So every candidate pair gets a feature vector
+(:data:`FEATURES`): the cosine of the two claims and of their documents, how far apart their
+event and publication dates are, whether their places, weapons and attackers' sides agree, and
+how many rare names (places, people, units, in either script) the two texts share. A gradient
+boosted classifier, monotone in the features whose direction is known (a larger date gap never
+makes a pair more likely), turns them into a calibrated probability; clustering then cuts at
+:attr:`IncidentModel.threshold`.
+
+A facet that disagrees lowers the probability; it does not veto the pair, because facet
+extraction errs (a target named two ways, an actor read wrongly). Only what is certain rules a
+pair out: two stated event dates more than a day apart, or an event dated after the other
+report was published (:func:`ruled_out`).
+
+The shipped model (``data/incident_model.joblib``) is rebuilt by ``bench/incidents.py --write``
+from real labelled incidents; its cross-validated quality is in docs/eval.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from verify.errors import ModelError
+from verify.match.names import keys_of, name_rows, row_overlaps
+
+FEATURES = (
+    "cosine",
+    "document_cosine",
+    "same_document",
+    "cross_language",
+    "published_gap",
+    "published_unknown",
+    "date_gap",
+    "date_unknown",
+    "place_similarity",
+    "place_unknown",
+    "weapon_same",
+    "weapon_compatible",
+    "weapon_unknown",
+    "side_same",
+    "side_different",
+    "names_claim",
+    "names_document",
+)
+"""The pair features, in the model's column order."""
+
+MONOTONE = {
+    "cosine": 1,
+    "document_cosine": 1,
+    "published_gap": -1,
+    "date_gap": -1,
+    "place_similarity": 1,
+    "weapon_compatible": 1,
+    "names_claim": 1,
+    "names_document": 1,
+}
+"""Features whose effect has a known direction: +1 the larger the likelier, -1 the less likely."""
+
+GAP_CAP_DAYS = 30
+"""Date gaps are capped here: a month or a year apart are equally not one day."""
+DATE_WINDOW_DAYS = 1
+"""Stated event dates further apart than this rule a pair out (1 allows for midnight)."""
+
+
+@dataclass(frozen=True)
+class ClaimTable:
+    """What the features need of the event claims being grouped, as arrays (row k: event claim k)."""
+
+    columns: Any
+    """The claims' facet columns (:class:`verify.match.pairarrays.ViewColumns`)."""
+    matrix: npt.NDArray[np.float64]
+    """Unit claim vectors."""
+    document: npt.NDArray[np.int64]
+    """Row of each claim's document in ``document_matrix`` and ``document_names``."""
+    document_matrix: npt.NDArray[np.float64]
+    """Unit mean of each document's event claim vectors."""
+    names: sparse.csr_matrix
+    """Unit rows of each claim's rare-name weights."""
+    document_names: sparse.csr_matrix
+    """The same for each document, over the text of all its claims."""
+
+
+def claim_table(
+    claims: Sequence[Any], events: Sequence[int], columns: Any, matrix: npt.NDArray[np.float64]
+) -> ClaimTable:
+    """The table of the event claims ``events`` (indices into ``claims``; ``matrix`` rows follow them)."""
+    doc_ids: dict[str, int] = {}
+    document = np.asarray([doc_ids.setdefault(claims[i].document_id, len(doc_ids)) for i in events], np.int64)
+    sums = np.zeros((len(doc_ids), matrix.shape[1]), dtype=np.float64)
+    np.add.at(sums, document, matrix)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    texts: dict[str, list[str]] = {}
+    for claim in claims:
+        if claim.document_id in doc_ids:
+            texts.setdefault(claim.document_id, []).append(claim.text)
+    doc_texts = [" ".join(texts[d]) for d in doc_ids]
+    return ClaimTable(
+        columns=columns,
+        matrix=matrix,
+        document=document,
+        document_matrix=sums / np.where(norms > 0, norms, 1.0),
+        names=name_rows(keys_of([claims[i].text for i in events])),
+        document_names=name_rows(keys_of(doc_texts)),
+    )
+
+
+def _gap(x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Capped day gaps of two ordinal columns (-1 unknown), and where either is unknown."""
+    unknown = (x < 0) | (y < 0)
+    gap = np.where(unknown, 0, np.minimum(np.abs(x - y), GAP_CAP_DAYS))
+    return gap.astype(np.float64), unknown.astype(np.float64)
+
+
+def ruled_out(columns: Any, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Pairs that cannot be one incident: stated dates too far apart, or an event after the other's report."""
+    da, db, pa, pb = columns.date[a], columns.date[b], columns.published[a], columns.published[b]
+    dated_a, dated_b = da >= 0, db >= 0
+    apart = dated_a & dated_b & (np.abs(da - db) > DATE_WINDOW_DAYS)
+    apart |= dated_a & (pb >= 0) & (da - pb > DATE_WINDOW_DAYS)
+    apart |= dated_b & (pa >= 0) & (db - pa > DATE_WINDOW_DAYS)
+    return apart
+
+
+def pair_features(
+    table: ClaimTable,
+    place_similarity: Any,
+    weapon_tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """One row of :data:`FEATURES` per pair ``(a[k], b[k])`` of table rows.
+
+    ``place_similarity(x, y, where)`` gives, for key index arrays ``x``, ``y``, the similarity
+    of the two place names where ``where`` (and both are known), else 0; ``weapon_tables`` are
+    (compatible, same) by weapon position.
+    """
+    cols = table.columns
+    out = np.zeros((len(a), len(FEATURES)), dtype=np.float64)
+    put = {name: k for k, name in enumerate(FEATURES)}
+    out[:, put["cosine"]] = np.einsum("ij,ij->i", table.matrix[a], table.matrix[b]) if len(a) else 0.0
+    da, db = table.document[a], table.document[b]
+    out[:, put["document_cosine"]] = (
+        np.einsum("ij,ij->i", table.document_matrix[da], table.document_matrix[db]) if len(a) else 0.0
+    )
+    out[:, put["same_document"]] = da == db
+    out[:, put["cross_language"]] = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
+    out[:, put["published_gap"]], out[:, put["published_unknown"]] = _gap(cols.published[a], cols.published[b])
+    out[:, put["date_gap"]], out[:, put["date_unknown"]] = _gap(cols.date[a], cols.date[b])
+    best = np.zeros(len(a), dtype=np.float64)
+    known = np.zeros(len(a), dtype=np.bool_)
+    for x in (cols.target, cols.location):
+        for y in (cols.target, cols.location):
+            where = (x[a] >= 0) & (y[b] >= 0)
+            known |= where
+            best = np.maximum(best, place_similarity(x[a], y[b], where))
+    out[:, put["place_similarity"]] = best
+    out[:, put["place_unknown"]] = ~known
+    wa, wb = cols.weapon[a], cols.weapon[b]
+    armed = (wa >= 0) & (wb >= 0)
+    compatible, same = weapon_tables
+    out[:, put["weapon_same"]] = armed & same[wa, wb]
+    out[:, put["weapon_compatible"]] = armed & compatible[wa, wb]
+    out[:, put["weapon_unknown"]] = ~armed
+    sa, sb = cols.side[a], cols.side[b]
+    sided = (sa >= 0) & (sb >= 0)
+    out[:, put["side_same"]] = sided & (sa == sb)
+    out[:, put["side_different"]] = sided & (sa != sb)
+    out[:, put["names_claim"]] = row_overlaps(table.names, a, b)
+    out[:, put["names_document"]] = row_overlaps(table.document_names, da, db)
+    return out
+
+
+@dataclass(frozen=True)
+class IncidentModel:
+    """A fitted same-incident classifier and the probabilities at which clustering decides.
+
+    Claims are merged by average linkage while the mean probability of their pairs is at least
+    ``threshold``. Two incidents kept apart although some pair of theirs reaches ``possible``
+    are shown as possibly the same incident, for a reviewer to decide.
+    """
+
+    estimator: Any
+    threshold: float = 0.5
+    possible: float = 0.5
+    features: tuple[str, ...] = FEATURES
+
+    def probability(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """P(same incident) of each row of :func:`pair_features`."""
+        if not len(features):
+            return np.zeros(0, dtype=np.float64)
+        return np.asarray(self.estimator.predict_proba(features)[:, 1], dtype=np.float64)
+
+
+def new_estimator(seed: int = 0) -> Any:
+    """The unfitted classifier: gradient boosted trees, monotone where the direction is known."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=200,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        monotonic_cst=[MONOTONE.get(name, 0) for name in FEATURES],
+        random_state=seed,
+    )
+
+
+def fit_incident_model(
+    features: npt.NDArray[np.float64], same: npt.NDArray[np.bool_], *, threshold: float = 0.5, seed: int = 0
+) -> IncidentModel:
+    """Fit the classifier on labelled pairs (``same[k]``: pair k reports one incident)."""
+    if features.shape[1:] != (len(FEATURES),):
+        raise ValueError(f"expected {len(FEATURES)} feature columns, got {features.shape[1:]}")
+    estimator = new_estimator(seed).fit(features, same.astype(np.int64))
+    return IncidentModel(estimator, threshold, threshold)
+
+
+MODEL_FILE = "data/incident_model.joblib"
+
+
+def save_incident_model(model: IncidentModel, path: Path) -> None:
+    """Write ``model`` to ``path`` (joblib), replacing it atomically."""
+    import joblib  # type: ignore[import-untyped]
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    # A plain dict, so that the file does not name this module's classes.
+    state = {"features": list(model.features), "estimator": model.estimator,
+             "threshold": model.threshold, "possible": model.possible}  # fmt: skip
+    joblib.dump(state, tmp, compress=3)
+    tmp.replace(path)
+
+
+def load_incident_model(path: Path | None = None) -> IncidentModel:
+    """The shipped same-incident model (or the one at ``path``); a missing or foreign file is a ModelError."""
+    where = path or Path(str(resources.files("verify").joinpath(MODEL_FILE)))
+    if not where.is_file():
+        raise ModelError(f"{where}: same-incident model not found; build it with 'python bench/incidents.py --write'")
+    stat = where.stat()
+    return _read(str(where.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(where: str, size: int, mtime_ns: int) -> IncidentModel:
+    import joblib
+
+    try:
+        state = joblib.load(where)
+    except Exception as exc:  # a truncated or foreign pickle raises almost anything
+        raise ModelError(f"{where}: cannot read the same-incident model ({type(exc).__name__})") from exc
+    if not isinstance(state, dict) or tuple(state.get("features", ())) != FEATURES:
+        raise ModelError(f"{where}: the same-incident model is from another version; rebuild it")
+    return IncidentModel(state["estimator"], float(state["threshold"]), float(state["possible"]))

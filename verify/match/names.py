@@ -1,0 +1,108 @@
+"""Rare names a text mentions, keyed across scripts, for telling one incident from another.
+
+Two reports of one strike name the same town, camp, unit or official; two reports of strikes on
+different towns the same night share everything else. The names are found without a gazetteer,
+so that places no list knows still count: a word is name-like in proportion to how rare it is in
+general usage of its language (``wordfreq``'s Zipf scale: 7 for "the", about 2-4 for a town), and
+English words count only when capitalised. Each name is keyed by its cross-script consonant
+skeleton, so that an Arabic and a Latin spelling of one town share a key.
+
+A text's keys are a sparse row of weights; two texts' overlap is the cosine of their rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+COMMON_ZIPF = 5.0
+"""Words at or above this Zipf frequency are common words, never names (weight 0)."""
+MIN_KEY = 2
+"""Skeletons shorter than this (one consonant) match too much to tell anything."""
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Proclitics an Arabic word may carry before a name ("وبصنعاء", "والحديدة"), longest first.
+_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def name_key(word: str) -> tuple[str, float] | None:
+    """The cross-script key of a name-like ``word`` and its weight, or None for a common word."""
+    from wordfreq import zipf_frequency
+
+    from verify.registry import skeleton
+
+    if _ARABIC.search(word):
+        # Frequencies are looked up as written: folding (ة to ه, أ to ا) would make common words rare.
+        forms = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) > len(p) + 2]
+        # The reading general usage knows best is the word itself: "بقاعدة" is "ب" + "قاعدة".
+        zipf, base = max((zipf_frequency(form, "ar"), -k, form) for k, form in enumerate(forms))[::2]
+    else:
+        # "al-Asad", "Sa'ada": a part is capitalised; the skeleton reads the parts without marks.
+        parts = word.replace("’", "'").split("-")
+        if not any(part[:1].isupper() for part in parts):
+            return None
+        base = " ".join(part.replace("'", "") for part in parts)
+        zipf = zipf_frequency(base.casefold(), "en")
+    weight = COMMON_ZIPF - zipf
+    if weight <= 0:
+        return None
+    key = skeleton(base)
+    return (key, round(weight, 3)) if len(key) >= MIN_KEY else None
+
+
+_NUMBER = re.compile(r"\d+")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+NUMBER_WEIGHT = 1.0
+"""Weight of a number of two digits or more, not a year: reports of one incident repeat its tolls."""
+
+
+def name_weights(text: str) -> dict[str, float]:
+    """Each name key of ``text`` with its largest weight."""
+    out: dict[str, float] = {}
+    for number in _NUMBER.findall(text.translate(_DIGITS)):
+        digits = number.lstrip("0")
+        if len(digits) >= 2 and not (len(digits) == 4 and digits[:2] in ("19", "20")):
+            out["#" + digits] = NUMBER_WEIGHT
+    for match in _WORD.finditer(text):
+        found = name_key(match.group())
+        if found is not None:
+            key, weight = found
+            out[key] = max(out.get(key, 0.0), weight)
+    return out
+
+
+def name_rows(texts: Iterable[dict[str, float]]) -> sparse.csr_matrix:
+    """Unit rows (one per text) over a shared key vocabulary, for cosine overlaps."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for weights in texts:
+        norm = float(np.sqrt(sum(w * w for w in weights.values()))) or 1.0
+        for key in sorted(weights):
+            indices.append(vocabulary.setdefault(key, len(vocabulary)))
+            data.append(weights[key] / norm)
+        indptr.append(len(indices))
+    shape = (len(indptr) - 1, max(1, len(vocabulary)))
+    return sparse.csr_matrix((np.asarray(data, dtype=np.float64), indices, indptr), shape=shape)
+
+
+def row_overlaps(
+    rows: sparse.csr_matrix, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 65536
+) -> npt.NDArray[np.float64]:
+    """The cosine of rows ``a[k]`` and ``b[k]`` for every k."""
+    out = np.zeros(len(a), dtype=np.float64)
+    for start in range(0, len(a), chunk):
+        part = slice(start, start + chunk)
+        out[part] = np.asarray(rows[a[part]].multiply(rows[b[part]]).sum(axis=1)).ravel()
+    return out
+
+
+def keys_of(texts: Sequence[str]) -> list[dict[str, float]]:
+    """:func:`name_weights` of each text."""
+    return [name_weights(t) for t in texts]
