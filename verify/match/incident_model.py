@@ -53,6 +53,7 @@ FEATURES = (
     "side_different",
     "names_claim",
     "names_document",
+    "names_fewer",
 )
 """The pair features, in the model's column order."""
 
@@ -90,6 +91,8 @@ class ClaimTable:
     """Unit rows of each claim's rare-name weights."""
     document_names: sparse.csr_matrix
     """The same for each document, over the text of all its claims."""
+    document_weight: npt.NDArray[np.float64]
+    """The sum of each document's rare-name weights."""
 
 
 def claim_table(
@@ -105,14 +108,15 @@ def claim_table(
     for claim in claims:
         if claim.document_id in doc_ids:
             texts.setdefault(claim.document_id, []).append(claim.text)
-    doc_texts = [" ".join(texts[d]) for d in doc_ids]
+    doc_keys = keys_of([" ".join(texts[d]) for d in doc_ids])
     return ClaimTable(
         columns=columns,
         matrix=matrix,
         document=document,
         document_matrix=sums / np.where(norms > 0, norms, 1.0),
         names=name_rows(keys_of([claims[i].text for i in events])),
-        document_names=name_rows(keys_of(doc_texts)),
+        document_names=name_rows(doc_keys),
+        document_weight=np.asarray([sum(k.values()) for k in doc_keys], dtype=np.float64),
     )
 
 
@@ -169,8 +173,8 @@ def pair_features(
     out[:, put["place_unknown"]] = ~known
     wa, wb = cols.weapon[a], cols.weapon[b]
     armed = (wa >= 0) & (wb >= 0)
-    compatible, same = weapon_tables
-    out[:, put["weapon_same"]] = armed & same[wa, wb]
+    compatible = weapon_tables[0]
+    out[:, put["weapon_same"]] = armed & (wa == wb)
     out[:, put["weapon_compatible"]] = armed & compatible[wa, wb]
     out[:, put["weapon_unknown"]] = ~armed
     sa, sb = cols.side[a], cols.side[b]
@@ -179,6 +183,8 @@ def pair_features(
     out[:, put["side_different"]] = sided & (sa != sb)
     out[:, put["names_claim"]] = row_overlaps(table.names, a, b)
     out[:, put["names_document"]] = row_overlaps(table.document_names, da, db)
+    # How much the less named of the two documents names: low overlap means more when both name a lot.
+    out[:, put["names_fewer"]] = np.minimum(table.document_weight[da], table.document_weight[db])
     return out
 
 
