@@ -28,12 +28,14 @@ from typing import Any
 import numpy as np
 
 from verify.embed import load_embedder
-from verify.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
-from verify.match import CandidateFeatures, candidate_features, cluster_scored
-from verify.pairscore import _APART
-from verify.pipeline import Knowledge, Settings, build_incidents, embed_events, extract_batch, judge_scorer, matchers
+from verify.match.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
+from verify.match.groups import CandidateFeatures, candidate_features, cluster_scored
+from verify.match.pairscore import APART
+from verify.engine.pipeline import embed_events, extract_batch
+from verify.judge import build_incidents, matchers
+from verify.model.scorer import judge_scorer
+from verify.registry import Knowledge, Settings, entity_similarity
 from verify.records import Claim, Document, Relation, SourceType
-from verify.sources import entity_similarity
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT.parent / "shared" / "eval" / "incidents_dev"
@@ -101,7 +103,7 @@ def out_of_fold(p: Prepared, folds: int, seed: int) -> np.ndarray:
 
 
 def groups_from(p: Prepared, probability: np.ndarray, threshold: float) -> list[list[Claim]]:
-    distance = np.where(p.pairs.ruled_out, _APART, 1.0 - probability)
+    distance = np.where(p.pairs.ruled_out, APART, 1.0 - probability)
     model = IncidentModel(None, threshold, threshold)
     found = cluster_scored(p.pairs.events, [(p.pairs.first, p.pairs.second, distance)], model)
     return [[p.claims[i] for i in members] for members in found.clusters]

@@ -36,7 +36,7 @@ def name_key(word: str) -> tuple[str, float] | None:
     """The cross-script key of a name-like ``word`` and its weight, or None for a common word."""
     from wordfreq import zipf_frequency
 
-    from verify.registry import skeleton
+    from verify.registry.namekeys import skeleton
 
     if _ARABIC.search(word):
         # Frequencies are looked up as written: folding (ة to ه, أ to ا) would make common words rare.
