@@ -28,14 +28,14 @@ from typing import Any
 import numpy as np
 
 from verify.embed import load_embedder
-from verify.match.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
-from verify.match.groups import CandidateFeatures, candidate_features, cluster_scored
-from verify.match.pairscore import APART
 from verify.engine.pipeline import embed_events, extract_batch
 from verify.judge import build_incidents, matchers
+from verify.match.groups import CandidateFeatures, candidate_features, cluster_scored
+from verify.match.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
+from verify.match.pairscore import APART
 from verify.model.scorer import judge_scorer
-from verify.registry import Knowledge, Settings, entity_similarity
 from verify.records import Claim, Document, Relation, SourceType
+from verify.registry import Knowledge, Settings, entity_similarity
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT.parent / "shared" / "eval" / "incidents_dev"
@@ -58,9 +58,14 @@ def prepare(folder: Path) -> Prepared:
     """Read the set as a user's file would give it; extract, embed and pair its claims."""
     gold = json.loads((folder / "incidents.json").read_text(encoding="utf-8"))
     documents = [
-        Document(id=d["id"], text=d["text"], source=d["source"], lang=d["lang"],
-                 source_type=SourceType(TYPE.get(d["source_type"], "unknown")),
-                 published=dt.date.fromisoformat(d["date"]))  # fmt: skip
+        Document(
+            id=d["id"],
+            text=d["text"],
+            source=d["source"],
+            lang=d["lang"],
+            source_type=SourceType(TYPE.get(d["source_type"], "unknown")),
+            published=dt.date.fromisoformat(d["date"]),
+        )
         for d in gold["documents"]
     ]
     knowledge = Knowledge.load(Settings())
@@ -82,7 +87,57 @@ def incident_of(gold: dict[str, Any]) -> dict[str, str]:
     return {d["id"]: out.get(d["id"], d["id"]) for d in gold["documents"]}
 
 
-def out_of_fold(p: Prepared, folds: int, seed: int) -> np.ndarray:
+@dataclasses.dataclass(frozen=True)
+class Extra:
+    """Labelled pairs of our own, added to every fit with a weight."""
+
+    features: np.ndarray
+    same: np.ndarray
+    weight: float
+
+
+def synthetic_pairs(claims: int, weight: float, seed: int = 1) -> Extra:
+    """Candidate pairs of the synthetic corpus (bench/corpus.py, our own sentences), labelled.
+
+    They teach what the real set has few of: the same wording about another base the same day.
+    """
+    from bench.corpus import generate
+
+    corpus = generate(claims, seed=seed)
+    documents = [
+        Document(
+            id=d["id"],
+            text=d["text"],
+            source=d["source"],
+            lang=d["lang"],
+            published=dt.date.fromisoformat(d["published"]),
+        )
+        for d in corpus.documents
+    ]
+    knowledge = Knowledge.load(Settings())
+    found = [c for _, cs in extract_batch(knowledge, documents) for c in cs]
+    vectors = embed_events(found, load_embedder(None))
+    match = matchers(knowledge)
+    pairs = candidate_features(
+        found, vectors, similarity=entity_similarity, actor_side=match.actor_side,
+        related_places=match.related_places,
+    )  # fmt: skip
+    label = [corpus.incident_of[found[i].document_id] for i in pairs.events]
+    same = np.asarray([label[a] == label[b] for a, b in zip(pairs.first, pairs.second, strict=True)])
+    return Extra(pairs.features, same, weight)
+
+
+def fit(features: np.ndarray, same: np.ndarray, extra: Extra | None, seed: int) -> IncidentModel:
+    """The model fitted on real pairs and, when given, our own pairs at their weight."""
+    if extra is None or not len(extra.same):
+        return fit_incident_model(features, same, seed=seed)
+    weights = np.concatenate([np.ones(len(same)), np.full(len(extra.same), extra.weight)])
+    return fit_incident_model(
+        np.vstack([features, extra.features]), np.concatenate([same, extra.same]), weights=weights, seed=seed
+    )
+
+
+def out_of_fold(p: Prepared, folds: int, seed: int, extra: Extra | None = None) -> np.ndarray:
     """Each candidate pair's probability from a model fitted without both its claims' folds."""
     group = incident_of(p.gold)
     label = [group[p.claims[i].document_id] for i in p.pairs.events]
@@ -97,7 +152,7 @@ def out_of_fold(p: Prepared, folds: int, seed: int) -> np.ndarray:
         test = ((fa == x) & (fb == y)) | ((fa == y) & (fb == x))
         train = (fa != x) & (fa != y) & (fb != x) & (fb != y)
         if test.any():
-            model = fit_incident_model(p.pairs.features[train], same[train], seed=seed)
+            model = fit(p.pairs.features[train], same[train], extra, seed)
             probability[test] = model.probability(p.pairs.features[test])
     return probability
 
@@ -113,7 +168,9 @@ def scores(p: Prepared, groups: Sequence[Sequence[Claim]], judge: bool = True) -
     """The scorer's figures for incidents made of ``groups`` (judged with the shipped judge)."""
     group = incident_of(p.gold)
     truth = {frozenset(x) for i in p.gold["incidents"] for x in itertools.combinations(i["documents"], 2)}
-    predicted = {frozenset(x) for g in groups for x in itertools.combinations(sorted({c.document_id for c in g}), 2)}
+    predicted = {
+        frozenset(x) for g in groups for x in itertools.combinations(sorted({c.document_id for c in g}), 2)
+    }
     out = dict(zip(("f1", "precision", "recall"), f1(predicted, truth), strict=True))
     out["bcubed_f1"] = bcubed(groups, group)
     out["incidents"] = len(groups)
@@ -132,7 +189,11 @@ def scores(p: Prepared, groups: Sequence[Sequence[Claim]], judge: bool = True) -
     expected = [e for i in p.gold["incidents"] for e in i["expected"] if e.get("evidence_doc")]
     found = [relations.get(frozenset((e["claim_doc"], e["evidence_doc"])), set()) for e in expected]
     disc = [bool(f & DISCREPANT) for e, f in zip(expected, found, strict=True) if e["relation"] in DISCREPANT]
-    corr = [str(Relation.CORROBORATES) in f for e, f in zip(expected, found, strict=True) if e["relation"] == "corroborates"]
+    corr = [
+        str(Relation.CORROBORATES) in f
+        for e, f in zip(expected, found, strict=True)
+        if e["relation"] == "corroborates"
+    ]
     out["discrepancy_recall"] = sum(disc) / max(1, len(disc))
     out["corroboration_recall"] = sum(corr) / max(1, len(corr))
     out["cross_incident_discrepancies"] = sum(
@@ -185,27 +246,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=3, help="fold assignments averaged over")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.4, 0.5, 0.6])
+    parser.add_argument("--synthetic", type=int, default=0, help="claims of our synthetic corpus to add")
+    parser.add_argument("--synthetic-weight", type=float, default=0.3)
     parser.add_argument("--write", action="store_true", help="fit on every pair and write the shipped model")
     a = parser.parse_args(argv)
     if not (a.set / "incidents.json").is_file():
         sys.exit(f"{a.set}: no incidents.json (the real development incidents live in ../shared/eval)")
     start = time.perf_counter()
     p = prepare(a.set)
-    print(f"{len(p.documents)} documents, {len(p.claims)} claims, {len(p.pairs.events)} event claims, "
-          f"{len(p.pairs.first)} candidate pairs ({time.perf_counter() - start:.1f} s)", file=sys.stderr)  # fmt: skip
+    took = time.perf_counter() - start
+    sizes = f"{len(p.documents)} documents, {len(p.claims)} claims, {len(p.pairs.events)} event claims"
+    print(f"{sizes}, {len(p.pairs.first)} candidate pairs ({took:.1f} s)", file=sys.stderr)
     rows = [("naive baseline (cosine >= 0.2, published within a day)", naive(p))]
-    runs = [out_of_fold(p, a.folds, a.seed + k) for k in range(a.seeds)]
+    extra = synthetic_pairs(a.synthetic, a.synthetic_weight) if a.synthetic else None
+    runs = [out_of_fold(p, a.folds, a.seed + k, extra) for k in range(a.seeds)]
     for threshold in a.thresholds:
         each = [scores(p, groups_from(p, probability, threshold)) for probability in runs]
         mean = {k: float(np.mean([e[k] for e in each])) for k in each[0]}
-        rows.append((f"verify, cross-validated by incident ({a.seeds} fold draws), threshold {threshold}", mean))
+        rows.append(
+            (f"verify, cross-validated by incident ({a.seeds} fold draws), threshold {threshold}", mean)
+        )
     for name, row in rows:
-        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()))
+        print(
+            f"{name}: "
+            + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
+        )
     if a.write:
         group = incident_of(p.gold)
         label = [group[p.claims[i].document_id] for i in p.pairs.events]
         same = np.asarray([label[x] == label[y] for x, y in zip(p.pairs.first, p.pairs.second, strict=True)])
-        model = fit_incident_model(p.pairs.features, same, seed=a.seed)
+        model = fit(p.pairs.features, same, extra, a.seed)
         path = ROOT / "verify" / MODEL_FILE
         save_incident_model(model, path)
         print(f"wrote {path} ({int(same.sum())} same-incident pairs of {len(same)})", file=sys.stderr)

@@ -123,22 +123,21 @@ def bench_size(size: int, embedder: Embedder, args: argparse.Namespace) -> dict[
     vectors = stage("embedding", lambda: pipeline.embed_events(claims, cached))
 
     grouping: dict[str, Any] = {"seconds": 0.0, "clusters": []}
-    real_group = match.group_incidents
+    real_group = match.grouping
 
-    def timed_group(*a: Any, **kw: Any) -> list[list[int]]:
-        out: list[list[int]]
+    def timed_group(*a: Any, **kw: Any) -> Any:
         out, seconds = timed(lambda: real_group(*a, **kw))
-        grouping.update(seconds=seconds, clusters=out, args=a, kwargs=kw)
+        grouping.update(seconds=seconds, clusters=out.clusters, args=a, kwargs=kw)
         return out
 
-    pipeline.group_incidents = timed_group  # type: ignore[attr-defined]
+    pipeline.grouping = timed_group  # type: ignore[attr-defined]
     try:
         scorer = pipeline.judge_scorer(embedder, knowledge, claims, vectors)
         incidents = stage(
             "judging", lambda: pipeline.cross_reference(claims, vectors, knowledge, scorer=scorer)
         )
     finally:
-        pipeline.group_incidents = real_group  # type: ignore[attr-defined]
+        pipeline.grouping = real_group  # type: ignore[attr-defined]
     row["time"]["grouping"] = grouping["seconds"]
     row["time"]["judging"] -= grouping["seconds"]
     row["mem"]["grouping"] = row["mem"]["judging"]

@@ -274,7 +274,7 @@ def _run_embedder(model: str | None, cache: Path | None) -> Embedder:
 def _cmd_run(args: argparse.Namespace) -> int:
     from verify.engine import run
     from verify.registry import Knowledge, Settings
-    from verify.report import apply_reviews, load_reviews, write_report
+    from verify.report import UnmatchedReview, apply_reviews, load_reviews, write_report
 
     progress = _Progress(args.quiet)
     out = args.out or _default_out(args.inputs)
@@ -309,7 +309,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         report = run_on_dask(args.inputs, make_embedder, knowledge, options, progress, _warn)
     else:
         report = run(args.inputs, make_embedder(), knowledge, progress=progress, on_warning=_warn)
+    regrouped: list[UnmatchedReview] = []
+    if any(r.key in ("merge", "split") for r in reviews):
+        from dataclasses import replace
+
+        from verify.engine import apply_grouping_reviews
+        from verify.judge import matchers
+        from verify.model import judge_scorer
+
+        scorer = judge_scorer(_run_embedder(args.model, None), knowledge, report.claims)
+        match = replace(matchers(knowledge), scorer=scorer)
+        report, regrouped = apply_grouping_reviews(report, reviews, knowledge, match)
     report, unmatched = apply_reviews(report, reviews)
+    unmatched = regrouped + unmatched
     for item in unmatched:
         _warn(f"{item.row.origin}: review of {item.row.id} not applied: {item.reason}")
     sides = {source.name: source.side for source in knowledge.registry}

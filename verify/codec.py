@@ -33,6 +33,7 @@ from verify.records import (
     Grade,
     Incident,
     Outcome,
+    PossibleLink,
     Relation,
     Review,
     SourceType,
@@ -253,6 +254,7 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         "grade": incident.grade.value,
         "grade_rule": incident.grade_rule,
         "review": _review_to_dict(incident.review),
+        "possible_links": [[k.incident_id, k.probability, k.reason] for k in incident.possible_links],
     }
 
 
@@ -266,6 +268,7 @@ def incident_from_dict(data: dict[str, Any], findings: tuple[Finding, ...]) -> I
         grade_rule=data["grade_rule"],
         findings=findings,
         review=_review(data["review"]),
+        possible_links=tuple(PossibleLink(i, p, r) for i, p, r in data.get("possible_links", ())),
     )
 
 
@@ -378,6 +381,7 @@ def incident_to_row(incident: Incident) -> Row:
     return (
         incident.id, incident.title, incident.claim_ids, _VALUE[incident.grade], incident.grade_rule,
         tuple(_finding_row(f) for f in incident.findings), _review_row(incident.review),
+        tuple((k.incident_id, k.probability, k.reason) for k in incident.possible_links),
     )  # fmt: skip
 
 
@@ -385,5 +389,5 @@ def incident_from_row(row: Row) -> Incident:
     """The incident :func:`incident_to_row` wrote, with its findings."""
     return Incident(
         row[0], row[1], tuple(row[2]), _GRADE[row[3]], row[4], tuple(_finding_from_row(f) for f in row[5]),
-        _review_from_row(row[6]),
+        _review_from_row(row[6]), tuple(PossibleLink(i, p, r) for i, p, r in row[7]),
     )  # fmt: skip

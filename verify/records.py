@@ -211,6 +211,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class PossibleLink:
+    """Another incident that may report the same event, which the model would not merge on its own."""
+
+    incident_id: str
+    probability: float
+    """The largest probability of one incident over the pairs of claims the two incidents hold."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class GroupingReview:
+    """A reviewer's decision on what an incident holds: two incidents merged, or a claim moved out."""
+
+    action: str
+    """``merge`` or ``split``."""
+    ids: tuple[str, ...]
+    """The incidents merged, or the claim moved out."""
+    reviewer: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Incident:
     id: str
     title: str
@@ -219,6 +241,9 @@ class Incident:
     grade_rule: str
     findings: tuple[Finding, ...] = ()
     review: Review | None = None
+    possible_links: tuple[PossibleLink, ...] = ()
+    grouping_reviews: tuple[GroupingReview, ...] = ()
+    """Reviewers' merges and splits that made this incident (applied after the machine's grouping)."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from verify.claims.extraction import stable_digest
-from verify.judge import PairScorer, build_incidents, matchers
+from verify.judge import PairScorer, build_incidents, link_incidents, matchers
 from verify.match import grouping, regroup_incidents
 from verify.records import Claim, Incident, Report
 from verify.registry import Knowledge, entity_similarity
@@ -76,6 +76,7 @@ def regroup_store(
     if rebuild:
         found = grouping(claims, vectors, **options)
         incidents = build_incidents([[claims[i] for i in g] for g in found.clusters], knowledge, match)
+        incidents = link_incidents(incidents, found.links)
         labels = {claims[i].id: claims[c[0]].id for c in found.components for i in c}
         return incidents, labels, frozenset(i.id for i in incidents)
     # A component that lost a claim may fall apart: its other claims are grouped again.
@@ -107,10 +108,11 @@ def regroup_store(
     }
     todo = [g for g, k in zip(groups, kept, strict=True) if k is None]
     rebuilt = iter(build_incidents(todo, knowledge, match, judged=judged))
+    # Possible links are set anew on every incident of a changed component, kept ones included.
+    linked = link_incidents([stored or next(rebuilt) for stored in kept], found.links)
     built = []
-    for members, stored in zip(found.clusters, kept, strict=True):
-        incident = stored or next(rebuilt)
-        if incident.id not in before.incidents or is_fresh & set(members):
+    for members, stored, incident in zip(found.clusters, kept, linked, strict=True):
+        if incident.id not in before.incidents or is_fresh & set(members) or incident != stored:
             built.append(incident.id)
         incidents.append(incident)
     position = {c.id: i for i, c in enumerate(claims)}

@@ -28,8 +28,8 @@ from verify.claims import extract_claims, type_documents
 from verify.embed import Embedder
 from verify.engine.incremental import StoreRun, heap_frozen, regroup_store
 from verify.engine.partition import EMBED_CHUNK, EXTRACT_BATCH, Mapper, chunked, local_map, read_inputs
-from verify.judge import PairScorer, build_incidents, matchers
-from verify.match import MatchConfig, group_incidents
+from verify.judge import PairScorer, build_incidents, link_incidents, matchers
+from verify.match import MatchConfig, grouping
 from verify.model import judge_scorer
 from verify.records import Claim, ClaimKind, Document, Incident, Progress, Report, SourceType
 from verify.registry import Knowledge, Settings, entity_similarity
@@ -77,7 +77,7 @@ def cross_reference(
     confidences.
     """
     match = replace(matchers(knowledge), scorer=scorer)
-    clusters = group_incidents(
+    found = grouping(
         claims,
         vectors,
         similarity=entity_similarity,
@@ -86,9 +86,9 @@ def cross_reference(
         related_places=match.related_places,
     )
     if progress:
-        progress(f"grouped event claims into {len(clusters)} incidents")
-    groups = [[claims[i] for i in members] for members in clusters]
-    return build_incidents(groups, knowledge, match, progress)
+        progress(f"grouped event claims into {len(found.clusters)} incidents")
+    groups = [[claims[i] for i in members] for members in found.clusters]
+    return link_incidents(build_incidents(groups, knowledge, match, progress), found.links)
 
 
 def run(

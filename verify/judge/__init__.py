@@ -16,7 +16,7 @@ from __future__ import annotations
 from verify.judge.compare import compare_facets
 from verify.judge.denial import is_denial
 from verify.judge.findings import PairScorer, ScoredPair, group_probability
-from verify.judge.incidents import Judged, Matchers, build_incidents, matchers
+from verify.judge.incidents import Judged, Matchers, build_incidents, link_incidents, matchers
 from verify.judge.rules import PairFeatures, decide, pair_features
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "decide",
     "group_probability",
     "is_denial",
+    "link_incidents",
     "matchers",
     "pair_features",
 ]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verify.claims.extraction import stable_digest
 from verify.judge.findings import PairScorer, incident_findings, incident_pairs, settle
 from verify.judge.grade import grade_incident
 from verify.match import incident_title
-from verify.records import Claim, Entity, Incident, Progress, Relation
+from verify.records import Claim, Entity, Incident, PossibleLink, Progress, Relation
 from verify.registry import Knowledge, entity_similarity
 
 
@@ -119,3 +119,22 @@ def build_incidents(
             )
         )
     return incidents
+
+
+def link_incidents(incidents: Sequence[Incident], links: Sequence[tuple[int, int, float]]) -> list[Incident]:
+    """``incidents`` with their possible links set: ``(x, y, p)`` ties ``incidents[x]`` and ``incidents[y]``.
+
+    A possible link is a pair of incidents the same-incident model kept apart although some pair
+    of their claims probably reports one event: neither merged silently nor dropped, it is shown
+    for a reviewer to decide (a review can merge the two).
+    """
+    found: dict[int, list[PossibleLink]] = {}
+    for x, y, p in links:
+        reason = f"one pair of their claims is one incident with probability {p:.2f}; their other pairs less"
+        found.setdefault(x, []).append(PossibleLink(incidents[y].id, p, reason))
+        found.setdefault(y, []).append(PossibleLink(incidents[x].id, p, reason))
+    out = []
+    for k, incident in enumerate(incidents):
+        ranked = sorted(found.get(k, ()), key=lambda link: (-link.probability, link.incident_id))
+        out.append(replace(incident, possible_links=tuple(ranked)))
+    return out

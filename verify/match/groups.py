@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from verify.match.candidates import Item, candidate_pairs, pairs_with
 from verify.match.clustering import Scored, UnionFind, cluster_components
+from verify.match.config import MatchConfig
 from verify.match.incident_model import (
     FEATURES,
     IncidentModel,
@@ -35,7 +36,6 @@ from verify.match.incident_model import (
     pair_features,
     ruled_out,
 )
-from verify.match.config import MatchConfig
 from verify.match.pairarrays import ViewColumns, key_similarities, view_columns, weapon_tables
 from verify.match.pairscore import APART, NameKey, PairRules, PairView, pair_view
 from verify.records import Claim, ClaimKind, Entity
@@ -123,7 +123,9 @@ def _search_options(pairs: PairRules, config: MatchConfig) -> dict[str, Any]:
         "window": config.date_window_days,
         "published_window": config.published_window_days,
         "floor": _cosine_floor(config),
-        "same_place": lambda a, b: pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity,
+        "same_place": lambda a, b: (
+            pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity
+        ),
     }
 
 
@@ -200,16 +202,24 @@ def candidate_features(
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     empty = np.zeros(0, dtype=np.int64)
     if len(events) < 2:
-        return CandidateFeatures(events, empty, empty, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.bool_))
+        return CandidateFeatures(
+            events, empty, empty, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.bool_)
+        )
     matrix, pairs, views, sides = _prepare(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     columns = view_columns(views, sides)
-    blocks = list(candidate_pairs([_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)))
+    blocks = list(
+        candidate_pairs(
+            [_item(v) for v in views], matrix.astype(np.float32), **_search_options(pairs, config)
+        )
+    )
     first = np.concatenate([b[0] for b in blocks] or [empty])
     second = np.concatenate([b[1] for b in blocks] or [empty])
     features = _featurizer(claims, events, matrix, pairs, columns, config)
-    return CandidateFeatures(events, first, second, features(first, second), ruled_out(columns, first, second))
+    return CandidateFeatures(
+        events, first, second, features(first, second), ruled_out(columns, first, second)
+    )
 
 
 def _links(

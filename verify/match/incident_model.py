@@ -30,10 +30,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+from scipy import sparse  # type: ignore[import-untyped]
 
 from verify.errors import ModelError
 from verify.match.names import keys_of, name_rows, row_overlaps
+from verify.match.pairarrays import ViewColumns
+from verify.records import Claim
 
 FEATURES = (
     "cosine",
@@ -79,7 +81,7 @@ DATE_WINDOW_DAYS = 1
 class ClaimTable:
     """What the features need of the event claims being grouped, as arrays (row k: event claim k)."""
 
-    columns: Any
+    columns: ViewColumns
     """The claims' facet columns (:class:`verify.match.pairarrays.ViewColumns`)."""
     matrix: npt.NDArray[np.float64]
     """Unit claim vectors."""
@@ -96,7 +98,7 @@ class ClaimTable:
 
 
 def claim_table(
-    claims: Sequence[Any], events: Sequence[int], columns: Any, matrix: npt.NDArray[np.float64]
+    claims: Sequence[Claim], events: Sequence[int], columns: ViewColumns, matrix: npt.NDArray[np.float64]
 ) -> ClaimTable:
     """The table of the event claims ``events`` (indices into ``claims``; ``matrix`` rows follow them)."""
     doc_ids: dict[str, int] = {}
@@ -120,21 +122,25 @@ def claim_table(
     )
 
 
-def _gap(x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def _gap(
+    x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Capped day gaps of two ordinal columns (-1 unknown), and where either is unknown."""
     unknown = (x < 0) | (y < 0)
     gap = np.where(unknown, 0, np.minimum(np.abs(x - y), GAP_CAP_DAYS))
     return gap.astype(np.float64), unknown.astype(np.float64)
 
 
-def ruled_out(columns: Any, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+def ruled_out(
+    columns: ViewColumns, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
     """Pairs that cannot be one incident: stated dates too far apart, or an event after the other's report."""
     da, db, pa, pb = columns.date[a], columns.date[b], columns.published[a], columns.published[b]
     dated_a, dated_b = da >= 0, db >= 0
     apart = dated_a & dated_b & (np.abs(da - db) > DATE_WINDOW_DAYS)
     apart |= dated_a & (pb >= 0) & (da - pb > DATE_WINDOW_DAYS)
     apart |= dated_b & (pa >= 0) & (db - pa > DATE_WINDOW_DAYS)
-    return apart
+    return np.asarray(apart, dtype=np.bool_)
 
 
 def pair_features(
@@ -160,7 +166,9 @@ def pair_features(
     )
     out[:, put["same_document"]] = da == db
     out[:, put["cross_language"]] = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
-    out[:, put["published_gap"]], out[:, put["published_unknown"]] = _gap(cols.published[a], cols.published[b])
+    out[:, put["published_gap"]], out[:, put["published_unknown"]] = _gap(
+        cols.published[a], cols.published[b]
+    )
     out[:, put["date_gap"]], out[:, put["date_unknown"]] = _gap(cols.date[a], cols.date[b])
     best = np.zeros(len(a), dtype=np.float64)
     known = np.zeros(len(a), dtype=np.bool_)
@@ -225,12 +233,17 @@ def new_estimator(seed: int = 0) -> Any:
 
 
 def fit_incident_model(
-    features: npt.NDArray[np.float64], same: npt.NDArray[np.bool_], *, threshold: float = 0.5, seed: int = 0
+    features: npt.NDArray[np.float64],
+    same: npt.NDArray[np.bool_],
+    *,
+    weights: npt.NDArray[np.float64] | None = None,
+    threshold: float = 0.5,
+    seed: int = 0,
 ) -> IncidentModel:
     """Fit the classifier on labelled pairs (``same[k]``: pair k reports one incident)."""
     if features.shape[1:] != (len(FEATURES),):
         raise ValueError(f"expected {len(FEATURES)} feature columns, got {features.shape[1:]}")
-    estimator = new_estimator(seed).fit(features, same.astype(np.int64))
+    estimator = new_estimator(seed).fit(features, same.astype(np.int64), sample_weight=weights)
     return IncidentModel(estimator, threshold, threshold)
 
 
@@ -254,7 +267,9 @@ def load_incident_model(path: Path | None = None) -> IncidentModel:
     """The shipped same-incident model (or the one at ``path``); a missing or foreign file is a ModelError."""
     where = path or Path(str(resources.files("verify").joinpath(MODEL_FILE)))
     if not where.is_file():
-        raise ModelError(f"{where}: same-incident model not found; build it with 'python bench/incidents.py --write'")
+        raise ModelError(
+            f"{where}: same-incident model not found; build it with 'python bench/incidents.py --write'"
+        )
     stat = where.stat()
     return _read(str(where.resolve()), stat.st_size, stat.st_mtime_ns)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+from scipy import sparse  # type: ignore[import-untyped]
 
 COMMON_ZIPF = 5.0
 """Words at or above this Zipf frequency are common words, never names (weight 0)."""

@@ -31,7 +31,7 @@ from verify.report.incident_views import page_name
 from verify.report.markdown import to_summary_md
 from verify.report.ranking import by_stake, effective_grade, effective_relation
 from verify.report.render import render_pages, render_site
-from verify.report.review import ReviewRow, apply_reviews, load_reviews
+from verify.report.review import ReviewRow, UnmatchedReview, apply_reviews, load_reviews
 from verify.report.serialize import report_to_dict
 from verify.report.summary import summarize
 from verify.report.templating import builtin_template_dir, make_environment, render_html
@@ -42,6 +42,7 @@ __all__ = [
     "REPORT_FILES",
     "ReportContext",
     "ReviewRow",
+    "UnmatchedReview",
     "add_document_texts",
     "apply_reviews",
     "build_context",

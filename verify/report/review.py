@@ -25,9 +25,11 @@ from typing import Literal
 from verify.errors import InputError
 from verify.records import Finding, Grade, Incident, Relation, Report, Review
 
-ReviewKey = Literal["relation", "grade"]
-COLUMNS: tuple[str, ...] = ("id", "relation", "grade", "reviewer", "note")
-"""Columns a reviews file may have; ``id`` and one of ``relation``/``grade`` are required."""
+ReviewKey = Literal["relation", "grade", "merge", "split"]
+COLUMNS: tuple[str, ...] = ("id", "relation", "grade", "action", "with", "reviewer", "note")
+"""Columns a reviews file may have; ``id`` and one of ``relation``/``grade``/``action`` are required."""
+ACTIONS: tuple[str, ...] = ("merge", "split")
+"""``merge``: incidents ``id`` and ``with`` are one; ``split``: claim ``id`` leaves its incident."""
 _ALLOWED: dict[ReviewKey, tuple[str, ...]] = {
     "relation": tuple(r.value for r in Relation),
     "grade": tuple(g.value for g in Grade),
@@ -63,8 +65,8 @@ def _header(fields: list[str] | None, path: str) -> list[str]:
         raise InputError(path, f"unknown column {unknown[0]!r} (expected {', '.join(COLUMNS)})", 1)
     if "id" not in names:
         raise InputError(path, "no 'id' column", 1)
-    if "relation" not in names and "grade" not in names:
-        raise InputError(path, "no 'relation' or 'grade' column", 1)
+    if "relation" not in names and "grade" not in names and "action" not in names:
+        raise InputError(path, "no 'relation', 'grade' or 'action' column", 1)
     return names
 
 
@@ -72,14 +74,19 @@ def _row(cells: dict[str, str], path: str, line: int) -> ReviewRow:
     ident = cells.get("id", "").strip()
     if not ident:
         raise InputError(path, "empty id", line)
-    given = {k: cells.get(k, "").strip().lower() for k in ("relation", "grade")}
-    filled: list[ReviewKey] = [k for k in ("relation", "grade") if given[k]]
+    given = {k: cells.get(k, "").strip().lower() for k in ("relation", "grade", "action")}
+    filled = [k for k in ("relation", "grade", "action") if given[k]]
     if len(filled) != 1:
-        what = "both a relation and a grade" if filled else "no relation or grade"
+        what = "more than one of relation, grade and action" if filled else "no relation, grade or action"
         raise InputError(
-            path, f"{ident}: {what}; give a relation for a finding or a grade for an incident", line
+            path,
+            f"{ident}: {what}; give a relation for a finding, a grade for an incident, "
+            "or an action (merge, split)",
+            line,
         )
-    key = filled[0]
+    if filled == ["action"]:
+        return _action_row(ident, given["action"], cells, path, line)
+    key: ReviewKey = "relation" if filled == ["relation"] else "grade"
     if given[key] not in _ALLOWED[key]:
         allowed = ", ".join(_ALLOWED[key])
         raise InputError(
@@ -87,6 +94,22 @@ def _row(cells: dict[str, str], path: str, line: int) -> ReviewRow:
         )
     review = Review(given[key], cells.get("reviewer", "").strip(), cells.get("note", "").strip())
     return ReviewRow(ident, key, review, f"{path}:{line}")
+
+
+def _action_row(ident: str, action: str, cells: dict[str, str], path: str, line: int) -> ReviewRow:
+    other = cells.get("with", "").strip()
+    reviewer, note = cells.get("reviewer", "").strip(), cells.get("note", "").strip()
+    if action == "merge":
+        if not other:
+            raise InputError(path, f"{ident}: merge needs the other incident's id in 'with'", line)
+        if other == ident:
+            raise InputError(path, f"{ident}: an incident cannot be merged with itself", line)
+        return ReviewRow(ident, "merge", Review(other, reviewer, note), f"{path}:{line}")
+    if action == "split":
+        if other:
+            raise InputError(path, f"{ident}: split takes no 'with' (the claim leaves its incident)", line)
+        return ReviewRow(ident, "split", Review("", reviewer, note), f"{path}:{line}")
+    raise InputError(path, f"{ident}: unknown action {action!r} (expected one of {', '.join(ACTIONS)})", line)
 
 
 def parse_reviews(text: str, path: str = "<reviews>") -> list[ReviewRow]:

@@ -68,6 +68,16 @@ def _incident(incident: Incident) -> dict[str, Any]:
         "grade_rule": incident.grade_rule,
         "findings": [_finding(f) for f in incident.findings],
     }
+    if incident.possible_links:
+        out["possible_links"] = [
+            {"incident_id": k.incident_id, "probability": k.probability, "reason": k.reason}
+            for k in incident.possible_links
+        ]
+    if incident.grouping_reviews:
+        out["grouping_reviews"] = [
+            {"action": g.action, "ids": list(g.ids), "reviewer": g.reviewer, "note": g.note}
+            for g in incident.grouping_reviews
+        ]
     if incident.review is not None:
         out["review"] = _review(incident.review, "grade")
     return out
