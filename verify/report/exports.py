@@ -35,6 +35,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "review_relation",
     "reviewer",
     "review_note",
+    "possibly_same_as",
 )
 # Outside strings, JSON never holds these; inside a <script> block they could end it or reorder text.
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -66,6 +67,8 @@ def _finding_row(incident: Incident, f: Finding, claims: Mapping[str, Claim]) ->
         review.value if review else "",
         review.reviewer if review else "",
         review.note if review else "",
+        # Incidents that may be this one: "id (probability)", most probable first.
+        "; ".join(f"{k.incident_id} ({k.probability:.2f})" for k in incident.possible_links),
     ]
     return [neutralise(display.clean(cell).strip()) for cell in row]
 

@@ -18,7 +18,9 @@ from verify.report.views import (
     FacetCell,
     FacetRow,
     FindingView,
+    GroupingView,
     IncidentView,
+    LinkView,
     QuoteView,
     ReviewView,
     SourceView,
@@ -159,4 +161,14 @@ def incident_view(
         facet_rows=_facet_rows(claims, incident.findings) if full else (),
         findings=tuple(_finding_view(f, look) for f in incident.findings) if full else (),
         page=page_name(incident.id) if paged else "",
+        possible_links=tuple(
+            LinkView(
+                k.incident_id, display.anchor("incident", k.incident_id), f"{k.probability:.2f}", k.reason
+            )
+            for k in incident.possible_links
+        ),
+        grouping_reviews=tuple(
+            GroupingView(g.action, ", ".join(g.ids), g.reviewer, text_view(g.note))
+            for g in incident.grouping_reviews
+        ),
     )

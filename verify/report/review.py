@@ -77,7 +77,10 @@ def _row(cells: dict[str, str], path: str, line: int) -> ReviewRow:
     given = {k: cells.get(k, "").strip().lower() for k in ("relation", "grade", "action")}
     filled = [k for k in ("relation", "grade", "action") if given[k]]
     if len(filled) != 1:
-        what = "more than one of relation, grade and action" if filled else "no relation, grade or action"
+        if set(filled) == {"relation", "grade"}:
+            what = "both a relation and a grade"
+        else:
+            what = "more than one of relation, grade and action" if filled else "no relation or grade"
         raise InputError(
             path,
             f"{ident}: {what}; give a relation for a finding, a grade for an incident, "

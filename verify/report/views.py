@@ -215,6 +215,38 @@ class IncidentView:
     """The findings on the incident's party claims."""
     page: str = ""
     """File name of the incident's own page in ``incidents/`` (a large report), ``""`` otherwise."""
+    possible_links: tuple[LinkView, ...] = ()
+    """Incidents that may report the same event, for a reviewer to merge or not."""
+    grouping_reviews: tuple[GroupingView, ...] = ()
+    """Reviewers' merges and splits that made this incident."""
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """Another incident that may be this one (a possible link)."""
+
+    incident_id: str
+    """The other incident's id (what a reviews file's ``with`` column takes)."""
+    anchor: str
+    """The other incident's anchor in this page."""
+    probability: str
+    """The link's probability, for display (``"0.62"``)."""
+    reason: str
+    """Why the two are linked but were not merged."""
+
+
+@dataclass(frozen=True)
+class GroupingView:
+    """A reviewer's merge or split, for display."""
+
+    action: str
+    """``merge`` or ``split``."""
+    ids: str
+    """The incidents merged or the claim moved out, comma-separated."""
+    reviewer: str
+    """Who decided; may be empty."""
+    note: TextView
+    """The reviewer's note."""
 
 
 @dataclass(frozen=True)
