@@ -41,4 +41,6 @@ def group_all_pairs(
     columns = view_columns(views, sides)
     distances = _model_distances(model, _featurizer(claims, events, matrix, pairs, columns, config), columns)
     first, second = (x.astype(np.int64) for x in np.triu_indices(len(events), k=1))
-    return cluster_scored(events, [(first, second, distances(first, second))], model).clusters
+    return cluster_scored(
+        events, [(first, second, distances(first, second))], model.threshold, model.possible
+    ).clusters

@@ -204,3 +204,70 @@ def test_a_bad_reviews_file_fails_before_anything_is_written(
         "corroborates, contradicts, overstates, understates, partial, unverified, unrelated)"
     )
     assert not (tmp_path / "out").exists()
+
+
+# --- merging and splitting incidents ------------------------------------------------------------
+
+
+def test_parse_reads_merges_and_splits() -> None:
+    rows = parse_reviews("id,action,with,reviewer\ni-a,merge,i-b,Lina\nc-1,Split,,Omar\n", "r.csv")
+    assert [(r.id, r.key, r.review.value, r.review.reviewer) for r in rows] == [
+        ("i-a", "merge", "i-b", "Lina"),
+        ("c-1", "split", "", "Omar"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id,action,with\ni-a,merge,\n", "merge needs the other incident's id in 'with'"),
+        ("id,action,with\ni-a,merge,i-a\n", "cannot be merged with itself"),
+        ("id,action,with\nc-1,split,i-b\n", "split takes no 'with'"),
+        ("id,action\ni-a,join\n", "unknown action 'join'"),
+        ("id,relation,action\nf1,partial,split\n", "more than one of relation, grade and action"),
+    ],
+)
+def test_bad_merges_and_splits_name_file_and_line(text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_reviews(text, "r.csv")
+    assert caught.value.line == 2 and message in caught.value.message
+
+
+def test_merges_and_splits_regroup_through_the_cli_and_survive_reruns(
+    tmp_path: Path, fast_embedder: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(tmp_path / "plain") == 0
+    first = json.loads((tmp_path / "plain" / "report.json").read_text(encoding="utf-8"))
+    incidents = first["incidents"]
+    assert len(incidents) >= 3
+    a, b = incidents[0], incidents[1]
+    big = next(i for i in incidents[2:] if len(i["claim_ids"]) > 1)
+    moved = big["claim_ids"][-1]
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text(
+        "id,action,with,reviewer,note\n"
+        f"{a['id']},merge,{b['id']},Lina,same strike\n"
+        f"{moved},split,,Omar,another day\n"
+        "i-000000000000,merge,i-111111111111,Omar,older input\n",
+        encoding="utf-8",
+    )
+    for attempt in ("one", "two"):
+        capsys.readouterr()
+        assert _run(tmp_path / attempt, "--reviews", str(reviews)) == 0
+        assert "review of i-000000000000 not applied" in capsys.readouterr().err
+        data = json.loads((tmp_path / attempt / "report.json").read_text(encoding="utf-8"))
+        by_claims = {frozenset(i["claim_ids"]): i for i in data["incidents"]}
+        merged = by_claims[frozenset(a["claim_ids"]) | frozenset(b["claim_ids"])]
+        assert merged["grouping_reviews"] == [
+            {"action": "merge", "ids": [a["id"], b["id"]], "reviewer": "Lina", "note": "same strike"}
+        ]
+        assert frozenset(big["claim_ids"]) - {moved} in by_claims
+        alone = by_claims[frozenset({moved})]
+        assert alone["grouping_reviews"][0]["action"] == "split"
+        ids = {i["id"] for i in data["incidents"]}
+        assert a["id"] not in ids and b["id"] not in ids
+        assert [u["id"] for u in data["unmatched_reviews"]] == ["i-000000000000"]
+        html = (tmp_path / attempt / "report.html").read_text(encoding="utf-8")
+        assert "merged incidents" in html and "moved claim" in html
+    for name in ("report.json", "report.html", "report.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

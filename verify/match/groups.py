@@ -36,6 +36,7 @@ from verify.match.incident_model import (
     pair_features,
     ruled_out,
 )
+from verify.match.linkage import Linkage
 from verify.match.pairarrays import ViewColumns, key_similarities, view_columns, weapon_tables
 from verify.match.pairscore import APART, NameKey, PairRules, PairView, pair_view
 from verify.records import Claim, ClaimKind, Entity
@@ -241,14 +242,14 @@ def _links(
 
 def _ordered_grouping(
     clusters: list[list[int]], components: list[list[int]], scored: Scored, n: int, events: Sequence[int],
-    model: IncidentModel,
+    possible: float,
 ) -> Grouping:  # fmt: skip
     """Clusters as claim indices sorted by first index, with their possible links renumbered."""
     order = sorted(range(len(clusters)), key=lambda k: clusters[k][0])
     position = {k: rank for rank, k in enumerate(order)}
     links = [
         (min(position[a], position[b]), max(position[a], position[b]), p)
-        for a, b, p in _links(clusters, scored, n, model.possible)
+        for a, b, p in _links(clusters, scored, n, possible)
     ]
     return Grouping(
         [[events[k] for k in clusters[i]] for i in order],
@@ -281,20 +282,24 @@ def grouping(
     distances = _model_distances(model, _featurizer(claims, events, matrix, pairs, columns, config), columns)
     items = [_item(v) for v in views]
     blocks = candidate_pairs(items, matrix.astype(np.float32), **_search_options(pairs, config))
-    return cluster_scored(events, ((a, b, distances(a, b)) for a, b in blocks), model)
+    return cluster_scored(
+        events, ((a, b, distances(a, b)) for a, b in blocks), model.threshold, model.possible
+    )
 
 
 def cluster_scored(
     events: Sequence[int],
     blocks: Iterable[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]],
-    model: IncidentModel,
+    threshold: float,
+    possible: float,
 ) -> Grouping:
     """Incidents from scored pairs of event positions: ``(first, second, 1 - probability)`` blocks.
 
-    Pairs at or below the model's distance link components; each component is clustered by
-    average linkage; pairs not given (or at ``APART``) are never in one incident.
+    Pairs of probability at least ``threshold`` link components; each component is clustered by
+    average linkage at that probability; pairs not given (or at ``APART``) are never in one
+    incident. Clusters kept apart with a pair of probability ``possible`` or more are linked.
     """
-    threshold = 1.0 - model.threshold
+    threshold = 1.0 - threshold
     links = UnionFind(len(events))
     kept: list[Scored] = []  # pairs that may link; all others are APART
     for first, second, d in blocks:
@@ -310,7 +315,7 @@ def cluster_scored(
         np.concatenate([k.distance for k in kept] or [np.zeros(0, dtype=np.float64)]),
     )
     clusters = cluster_components(components, scored, len(events), _cut(threshold), LINKAGE)
-    return _ordered_grouping(clusters, components, scored, len(events), events, model)
+    return _ordered_grouping(clusters, components, scored, len(events), events, possible)
 
 
 def regroup_incidents(
@@ -379,10 +384,10 @@ def regroup_incidents(
     near = d < APART
     scored = Scored(a[near], b[near], d[near])
     clusters = cluster_components(changed, scored, len(events), _cut(threshold), LINKAGE)
-    return _ordered_grouping(clusters, changed, scored, len(events), events, model)
+    return _ordered_grouping(clusters, changed, scored, len(events), events, model.possible)
 
 
-LINKAGE = "average"
+LINKAGE: Linkage = "average"
 """Claims join an incident while the mean probability over their pairs reaches the model's threshold."""
 
 

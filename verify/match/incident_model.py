@@ -30,10 +30,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]
 
 from verify.errors import ModelError
-from verify.match.names import keys_of, name_rows, row_overlaps
+from verify.match.names import NameRows, keys_of, name_rows, row_overlaps
 from verify.match.pairarrays import ViewColumns
 from verify.records import Claim
 
@@ -89,9 +88,9 @@ class ClaimTable:
     """Row of each claim's document in ``document_matrix`` and ``document_names``."""
     document_matrix: npt.NDArray[np.float64]
     """Unit mean of each document's event claim vectors."""
-    names: sparse.csr_matrix
+    names: NameRows
     """Unit rows of each claim's rare-name weights."""
-    document_names: sparse.csr_matrix
+    document_names: NameRows
     """The same for each document, over the text of all its claims."""
     document_weight: npt.NDArray[np.float64]
     """The sum of each document's rare-name weights."""
@@ -197,6 +196,60 @@ def pair_features(
 
 
 @dataclass(frozen=True)
+class Trees:
+    """A fitted binary gradient-boosted tree ensemble as flat arrays, evaluated with NumPy.
+
+    Node ``k`` splits on ``feature[k]``: values at or below ``threshold[k]`` go ``left[k]``,
+    the rest ``right[k]``; a leaf adds ``value[k]``. The raw score is ``baseline`` plus one leaf
+    value per tree (starting at ``roots``), and the probability its logistic, as
+    scikit-learn's ``HistGradientBoostingClassifier.predict_proba`` computes it (tested).
+    """
+
+    feature: npt.NDArray[np.int64]
+    threshold: npt.NDArray[np.float64]
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
+    leaf: npt.NDArray[np.bool_]
+    value: npt.NDArray[np.float64]
+    roots: npt.NDArray[np.int64]
+    baseline: float
+
+    @classmethod
+    def from_estimator(cls, estimator: Any) -> Trees:
+        """The arrays of a fitted binary ``HistGradientBoostingClassifier``."""
+        parts = [tree[0].nodes for tree in estimator._predictors]
+        offsets = np.cumsum([0] + [len(p) for p in parts[:-1]]).astype(np.int64)
+        nodes = np.concatenate(parts)
+        shift = np.repeat(offsets, [len(p) for p in parts])
+        return cls(
+            feature=nodes["feature_idx"].astype(np.int64),
+            threshold=nodes["num_threshold"].astype(np.float64),
+            left=nodes["left"].astype(np.int64) + shift,
+            right=nodes["right"].astype(np.int64) + shift,
+            leaf=nodes["is_leaf"].astype(np.bool_),
+            value=nodes["value"].astype(np.float64),
+            roots=offsets,
+            baseline=float(np.ravel(estimator._baseline_prediction)[0]),
+        )
+
+    def probability(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """P(class 1) of each row."""
+        rows = np.arange(len(features))
+        raw = np.full(len(features), self.baseline, dtype=np.float64)
+        for root in self.roots.tolist():
+            node = np.full(len(features), root, dtype=np.int64)
+            inner = np.flatnonzero(~self.leaf[node])
+            while len(inner):
+                at = node[inner]
+                left = features[rows[inner], self.feature[at]] <= self.threshold[at]
+                node[inner] = np.where(left, self.left[at], self.right[at])
+                inner = inner[~self.leaf[node[inner]]]
+            raw += self.value[node]
+        out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-raw))
+        return out
+
+
+@dataclass(frozen=True)
 class IncidentModel:
     """A fitted same-incident classifier and the probabilities at which clustering decides.
 
@@ -205,7 +258,7 @@ class IncidentModel:
     are shown as possibly the same incident, for a reviewer to decide.
     """
 
-    estimator: Any
+    trees: Trees
     threshold: float = 0.5
     possible: float = 0.5
     features: tuple[str, ...] = FEATURES
@@ -214,7 +267,7 @@ class IncidentModel:
         """P(same incident) of each row of :func:`pair_features`."""
         if not len(features):
             return np.zeros(0, dtype=np.float64)
-        return np.asarray(self.estimator.predict_proba(features)[:, 1], dtype=np.float64)
+        return self.trees.probability(features)
 
 
 def new_estimator(seed: int = 0) -> Any:
@@ -243,23 +296,27 @@ def fit_incident_model(
     """Fit the classifier on labelled pairs (``same[k]``: pair k reports one incident)."""
     if features.shape[1:] != (len(FEATURES),):
         raise ValueError(f"expected {len(FEATURES)} feature columns, got {features.shape[1:]}")
+    if len(set(same.tolist())) < 2:
+        raise ValueError("the pairs must hold both same-incident and different-incident pairs")
     estimator = new_estimator(seed).fit(features, same.astype(np.int64), sample_weight=weights)
-    return IncidentModel(estimator, threshold, threshold)
+    return IncidentModel(Trees.from_estimator(estimator), threshold, threshold)
 
 
-MODEL_FILE = "data/incident_model.joblib"
+MODEL_FILE = "data/incident_model.npz"
+_ARRAYS = ("feature", "threshold", "left", "right", "leaf", "value", "roots")
 
 
 def save_incident_model(model: IncidentModel, path: Path) -> None:
-    """Write ``model`` to ``path`` (joblib), replacing it atomically."""
-    import joblib  # type: ignore[import-untyped]
-
+    """Write ``model`` to ``path`` (NumPy ``.npz``: no pickle), replacing it atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    # A plain dict, so that the file does not name this module's classes.
-    state = {"features": list(model.features), "estimator": model.estimator,
-             "threshold": model.threshold, "possible": model.possible}  # fmt: skip
-    joblib.dump(state, tmp, compress=3)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    trees = model.trees
+    np.savez_compressed(
+        tmp,
+        features=np.asarray(model.features),
+        settings=np.asarray([trees.baseline, model.threshold, model.possible]),
+        **{name: getattr(trees, name) for name in _ARRAYS},
+    )
     tmp.replace(path)
 
 
@@ -268,7 +325,7 @@ def load_incident_model(path: Path | None = None) -> IncidentModel:
     where = path or Path(str(resources.files("verify").joinpath(MODEL_FILE)))
     if not where.is_file():
         raise ModelError(
-            f"{where}: same-incident model not found; build it with 'python bench/incidents.py --write'"
+            f"{where}: same-incident model not found; build it with 'python -m bench.incidents --write'"
         )
     stat = where.stat()
     return _read(str(where.resolve()), stat.st_size, stat.st_mtime_ns)
@@ -276,12 +333,13 @@ def load_incident_model(path: Path | None = None) -> IncidentModel:
 
 @functools.lru_cache(maxsize=4)
 def _read(where: str, size: int, mtime_ns: int) -> IncidentModel:
-    import joblib
-
     try:
-        state = joblib.load(where)
-    except Exception as exc:  # a truncated or foreign pickle raises almost anything
+        with np.load(where, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in (*_ARRAYS, "features", "settings")}
+    except Exception as exc:  # a truncated or foreign file raises almost anything
         raise ModelError(f"{where}: cannot read the same-incident model ({type(exc).__name__})") from exc
-    if not isinstance(state, dict) or tuple(state.get("features", ())) != FEATURES:
+    if tuple(str(f) for f in arrays["features"]) != FEATURES:
         raise ModelError(f"{where}: the same-incident model is from another version; rebuild it")
-    return IncidentModel(state["estimator"], float(state["threshold"]), float(state["possible"]))
+    baseline, threshold, possible = (float(x) for x in arrays["settings"])
+    trees = Trees(**{name: arrays[name] for name in _ARRAYS}, baseline=baseline)
+    return IncidentModel(trees, threshold, possible)

@@ -7,7 +7,8 @@ general usage of its language (``wordfreq``'s Zipf scale: 7 for "the", about 2-4
 English words count only when capitalised. Each name is keyed by its cross-script consonant
 skeleton, so that an Arabic and a Latin spelling of one town share a key.
 
-A text's keys are a sparse row of weights; two texts' overlap is the cosine of their rows.
+A text's keys are a sparse row of weights (:class:`NameRows`, NumPy only); two texts' overlap
+is the cosine of their rows.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]
 
 COMMON_ZIPF = 5.0
 """Words at or above this Zipf frequency are common words, never names (weight 0)."""
@@ -78,28 +79,65 @@ def name_weights(text: str) -> dict[str, float]:
     return out
 
 
-def name_rows(texts: Iterable[dict[str, float]]) -> sparse.csr_matrix:
+@dataclass(frozen=True)
+class NameRows:
+    """Unit rows of name weights in compressed sparse row form (keys sorted within a row)."""
+
+    indptr: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int64]
+    data: npt.NDArray[np.float64]
+    width: int
+    """The vocabulary size."""
+
+
+def name_rows(texts: Iterable[dict[str, float]]) -> NameRows:
     """Unit rows (one per text) over a shared key vocabulary, for cosine overlaps."""
     vocabulary: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    data: list[float] = []
     for weights in texts:
         norm = float(np.sqrt(sum(w * w for w in weights.values()))) or 1.0
-        for key in sorted(weights):
-            indices.append(vocabulary.setdefault(key, len(vocabulary)))
-            data.append(weights[key] / norm)
+        row = sorted((vocabulary.setdefault(key, len(vocabulary)), w / norm) for key, w in weights.items())
+        indices.extend(k for k, _ in row)
+        data.extend(w for _, w in row)
         indptr.append(len(indices))
-    shape = (len(indptr) - 1, max(1, len(vocabulary)))
-    return sparse.csr_matrix((np.asarray(data, dtype=np.float64), indices, indptr), shape=shape)
+    return NameRows(
+        np.asarray(indptr, dtype=np.int64),
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(data, dtype=np.float64),
+        max(1, len(vocabulary)),
+    )
+
+
+def _entries(
+    rows: NameRows, which: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For the rows ``which[k]``: the pair number ``k`` and the position in ``indices`` of each entry."""
+    lengths = rows.indptr[which + 1] - rows.indptr[which]
+    owner = np.repeat(np.arange(len(which), dtype=np.int64), lengths)
+    starts = np.repeat(rows.indptr[which] - np.cumsum(lengths) + lengths, lengths)
+    return owner, starts + np.arange(len(owner), dtype=np.int64)
 
 
 def row_overlaps(
-    rows: sparse.csr_matrix, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 65536
+    rows: NameRows, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 65536
 ) -> npt.NDArray[np.float64]:
-    """The cosine of rows ``a[k]`` and ``b[k]`` for every k."""
+    """The cosine of rows ``a[k]`` and ``b[k]`` for every k, at array speed.
+
+    Each pair's entries are keyed ``pair * width + key``; the keys both rows hold are the
+    intersection of the two sides' keys, and a pair's cosine the sum of their products.
+    """
     out = np.zeros(len(a), dtype=np.float64)
     for start in range(0, len(a), chunk):
         part = slice(start, start + chunk)
-        out[part] = np.asarray(rows[a[part]].multiply(rows[b[part]]).sum(axis=1)).ravel()
+        owner_a, at_a = _entries(rows, a[part])
+        owner_b, at_b = _entries(rows, b[part])
+        keys_a = owner_a * rows.width + rows.indices[at_a]
+        keys_b = owner_b * rows.width + rows.indices[at_b]
+        _, x, y = np.intersect1d(keys_a, keys_b, assume_unique=True, return_indices=True)
+        products = rows.data[at_a[x]] * rows.data[at_b[y]]
+        out[part] = np.bincount(owner_a[x], weights=products, minlength=len(a[part]))
     return out
 
 
