@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.match import MatchConfig
-from verify.match.groups import _featurizer, _model_distances, _prepare, cluster_scored
+from verify.match.groups import PlaceAgreement, _featurizer, _model_distances, _prepare, cluster_scored
 from verify.match.incident_model import load_incident_model
 from verify.match.pairarrays import view_columns
 from verify.records import Claim, ClaimKind, Entity
@@ -29,6 +29,7 @@ def group_all_pairs(
     config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen, as in verify.match.groups
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
+    place_agreement: PlaceAgreement | None = None,
 ) -> list[list[int]]:
     """Same contract as :func:`verify.match.groups.group_incidents`, quadratic in the event claims."""
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
@@ -39,7 +40,9 @@ def group_all_pairs(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     columns = view_columns(views, sides)
-    distances = _model_distances(model, _featurizer(claims, events, matrix, pairs, columns, config), columns)
+    distances = _model_distances(
+        model, _featurizer(claims, events, matrix, pairs, columns, config, place_agreement), columns
+    )
     first, second = (x.astype(np.int64) for x in np.triu_indices(len(events), k=1))
     return cluster_scored(
         events, [(first, second, distances(first, second))], model.threshold, model.possible

@@ -72,7 +72,11 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.01, 5.0), max_size=6), min_size=1, max_size=12),
+    st.lists(
+        st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.01, 5.0), max_size=6),
+        min_size=1,
+        max_size=12,
+    ),
     st.data(),
 )
 def test_row_overlaps_equal_the_plain_cosine(texts: list[dict[str, float]], data: st.DataObject) -> None:

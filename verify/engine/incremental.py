@@ -72,6 +72,7 @@ def regroup_store(
         "similarity": entity_similarity,
         "actor_side": match.actor_side,
         "related_places": match.related_places,
+        "place_agreement": match.place_agreement,
     }
     if rebuild:
         found = grouping(claims, vectors, **options)

@@ -84,6 +84,7 @@ def cross_reference(
         config=config or MatchConfig(),
         actor_side=match.actor_side,
         related_places=match.related_places,
+        place_agreement=match.place_agreement,
     )
     if progress:
         progress(f"grouped event claims into {len(found.clusters)} incidents")

@@ -32,6 +32,11 @@ class Matchers:
     """Entity similarity for judging: related places and a side's umbrella names count as the same."""
     scorer: PairScorer | None = None
     """The trained classifier whose calibrated probabilities are the findings' confidences."""
+    place_agreement: Callable[[str, str], float | None] | None = None
+    """Grouping's place agreement of two names: 1.0 when the gazetteer knows both and one holds
+    the other below the scale of a country, 0.0 when it knows both otherwise (every town is in
+    its country, and two reports naming one country say nothing of which town), None when it
+    does not know both (then the names are compared as written)."""
 
 
 def matchers(knowledge: Knowledge) -> Matchers:
@@ -66,7 +71,16 @@ def matchers(knowledge: Knowledge) -> Matchers:
             return 1.0
         return entity_similarity(a, b)
 
-    return Matchers(actor_side, related_places, similarity)
+    @functools.cache
+    def place_agreement(a: str, b: str) -> float | None:
+        place_a, place_b = place_of(a), place_of(b)
+        if place_a is None or place_b is None:
+            return None
+        if "country" in (place_a.kind, place_b.kind):
+            return 0.0
+        return 1.0 if places.related(place_a.id, place_b.id) else 0.0
+
+    return Matchers(actor_side, related_places, similarity, place_agreement=place_agreement)
 
 
 Judged = Mapping[tuple[str, str, Relation], float]

@@ -30,11 +30,13 @@ from verify.match.clustering import Scored, UnionFind, cluster_components
 from verify.match.config import MatchConfig
 from verify.match.incident_model import (
     FEATURES,
+    ClaimTable,
     IncidentModel,
     claim_table,
     load_incident_model,
     pair_features,
     ruled_out,
+    told_apart,
 )
 from verify.match.linkage import Linkage
 from verify.match.pairarrays import ViewColumns, key_similarities, view_columns, weapon_tables
@@ -69,6 +71,7 @@ def group_incidents(
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
     model: IncidentModel | None = None,
+    place_agreement: PlaceAgreement | None = None,
 ) -> list[list[int]]:
     """Cluster the event claims into incidents: lists of indices into ``claims``.
 
@@ -87,6 +90,7 @@ def group_incidents(
         actor_side=actor_side,
         related_places=related_places,
         model=model,
+        place_agreement=place_agreement,
     )
     return found.clusters
 
@@ -130,8 +134,32 @@ def _search_options(pairs: PairRules, config: MatchConfig) -> dict[str, Any]:
     }
 
 
-Featurizer = Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], npt.NDArray[np.float64]]
-"""Pair features (:data:`verify.incident_model.FEATURES`) of pairs of event positions."""
+PlaceAgreement = Callable[[str, str], "float | None"]
+"""Gazetteer agreement of two place names (see :attr:`verify.judge.Matchers.place_agreement`)."""
+
+
+@dataclass(frozen=True)
+class Featurizer:
+    """Pair features (:data:`verify.match.incident_model.FEATURES`) of pairs of event positions."""
+
+    table: ClaimTable
+    place_similarity: Callable[
+        [npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]], npt.NDArray[np.float64]
+    ]
+    weapons: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+
+    def __call__(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return pair_features(self.table, self.place_similarity, self.weapons, a, b)
+
+    def apart(
+        self,
+        columns: ViewColumns,
+        features: npt.NDArray[np.float64],
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.bool_]:
+        """Pairs ruled out by their dates, or told apart by the one document both come from."""
+        return ruled_out(columns, a, b) | told_apart(self.table, features, a, b)
 
 
 def _featurizer(
@@ -141,9 +169,9 @@ def _featurizer(
     pairs: PairRules,
     columns: ViewColumns,
     config: MatchConfig,
+    place_agreement: PlaceAgreement | None = None,
 ) -> Featurizer:
     table = claim_table(claims, events, columns, matrix)
-    weapons = weapon_tables(config)
 
     def place_similarity(
         x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], where: npt.NDArray[np.bool_]
@@ -153,26 +181,28 @@ def _featurizer(
         if len(ask):
             keys = columns.keys
             alike = key_similarities(pairs, keys, x[ask], y[ask])
-            # A town and the province that holds it name one place at two scales.
-            xs, ys = x[ask].tolist(), y[ask].tolist()
-            inside = [pairs.related(keys[i], keys[j]) for i, j in zip(xs, ys, strict=True)]
-            out[ask] = np.where(np.asarray(inside, dtype=np.bool_), 1.0, alike)
+            if place_agreement is not None:
+                # What the gazetteer knows of both names wins: a town and the province that holds
+                # it name one place at two scales; two names of one country tell nothing.
+                xs, ys = x[ask].tolist(), y[ask].tolist()
+                known = [place_agreement(keys[i], keys[j]) for i, j in zip(xs, ys, strict=True)]
+                alike = np.asarray(
+                    [v if k is None else k for v, k in zip(alike.tolist(), known, strict=True)]
+                )
+            out[ask] = alike
         return out
 
-    def features(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        return pair_features(table, place_similarity, weapons, a, b)
-
-    return features
+    return Featurizer(table, place_similarity, weapon_tables(config))
 
 
 def _model_distances(
     model: IncidentModel, features: Featurizer, columns: ViewColumns
 ) -> Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], npt.NDArray[np.float64]]:
-    """``1 - P(one incident)`` of pairs of event positions; ``APART`` where dates rule a pair out."""
+    """``1 - P(one incident)`` of pairs of event positions; ``APART`` where a pair is ruled out."""
 
     def distances(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        probability = model.probability(features(a, b))
-        return np.where(ruled_out(columns, a, b), APART, 1.0 - probability)
+        x = features(a, b)
+        return np.where(features.apart(columns, x, a, b), APART, 1.0 - model.probability(x))
 
     return distances
 
@@ -187,7 +217,7 @@ class CandidateFeatures:
     second: npt.NDArray[np.int64]
     features: npt.NDArray[np.float64]
     ruled_out: npt.NDArray[np.bool_]
-    """Pairs whose dates rule them out: never one incident, whatever the model says."""
+    """Pairs ruled out (their dates, or the one document both come from): never one incident."""
 
 
 def candidate_features(
@@ -198,6 +228,7 @@ def candidate_features(
     config: MatchConfig = MatchConfig(),  # noqa: B008 - frozen (verify.match.config)
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
+    place_agreement: PlaceAgreement | None = None,
 ) -> CandidateFeatures:
     """Every candidate pair :func:`grouping` would score, with the features the model reads."""
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
@@ -217,10 +248,9 @@ def candidate_features(
     )
     first = np.concatenate([b[0] for b in blocks] or [empty])
     second = np.concatenate([b[1] for b in blocks] or [empty])
-    features = _featurizer(claims, events, matrix, pairs, columns, config)
-    return CandidateFeatures(
-        events, first, second, features(first, second), ruled_out(columns, first, second)
-    )
+    features = _featurizer(claims, events, matrix, pairs, columns, config, place_agreement)
+    found = features(first, second)
+    return CandidateFeatures(events, first, second, found, features.apart(columns, found, first, second))
 
 
 def _links(
@@ -267,6 +297,7 @@ def grouping(
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
     model: IncidentModel | None = None,
+    place_agreement: PlaceAgreement | None = None,
 ) -> Grouping:
     """:func:`group_incidents`, also returning the connected components it clustered."""
     if len(vectors) != len(claims):
@@ -279,7 +310,9 @@ def grouping(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
     columns = view_columns(views, sides)
-    distances = _model_distances(model, _featurizer(claims, events, matrix, pairs, columns, config), columns)
+    distances = _model_distances(
+        model, _featurizer(claims, events, matrix, pairs, columns, config, place_agreement), columns
+    )
     items = [_item(v) for v in views]
     blocks = candidate_pairs(items, matrix.astype(np.float32), **_search_options(pairs, config))
     return cluster_scored(
@@ -329,6 +362,7 @@ def regroup_incidents(
     actor_side: Callable[[Entity], str | None] | None = None,
     related_places: Callable[[str, str], bool] | None = None,
     model: IncidentModel | None = None,
+    place_agreement: PlaceAgreement | None = None,
 ) -> Grouping:
     """Group ``fresh`` claims into a corpus grouped before: only the components they join change.
 
@@ -356,7 +390,7 @@ def regroup_incidents(
     )
     threshold = 1.0 - model.threshold
     columns = view_columns(views, sides)
-    features = _featurizer(claims, events, matrix, pairs, columns, config)
+    features = _featurizer(claims, events, matrix, pairs, columns, config, place_agreement)
     distances = _model_distances(model, features, columns)
     links = UnionFind(len(events))
     first_of: dict[int, int] = {}

@@ -39,7 +39,6 @@ from verify.records import Claim
 FEATURES = (
     "cosine",
     "document_cosine",
-    "same_document",
     "cross_language",
     "published_gap",
     "published_unknown",
@@ -72,6 +71,8 @@ MONOTONE = {
 
 GAP_CAP_DAYS = 30
 """Date gaps are capped here: a month or a year apart are equally not one day."""
+NAMES_CAP = 20.0
+"""Name weight above which a text counts as naming a lot (about five rare names)."""
 DATE_WINDOW_DAYS = 1
 """Stated event dates further apart than this rule a pair out (1 allows for midnight)."""
 
@@ -94,6 +95,8 @@ class ClaimTable:
     """The same for each document, over the text of all its claims."""
     document_weight: npt.NDArray[np.float64]
     """The sum of each document's rare-name weights."""
+    claim_weight: npt.NDArray[np.float64]
+    """The sum of each claim's rare-name weights."""
 
 
 def claim_table(
@@ -110,14 +113,16 @@ def claim_table(
         if claim.document_id in doc_ids:
             texts.setdefault(claim.document_id, []).append(claim.text)
     doc_keys = keys_of([" ".join(texts[d]) for d in doc_ids])
+    claim_keys = keys_of([claims[i].text for i in events])
     return ClaimTable(
         columns=columns,
         matrix=matrix,
         document=document,
         document_matrix=sums / np.where(norms > 0, norms, 1.0),
-        names=name_rows(keys_of([claims[i].text for i in events])),
+        names=name_rows(claim_keys),
         document_names=name_rows(doc_keys),
         document_weight=np.asarray([sum(k.values()) for k in doc_keys], dtype=np.float64),
+        claim_weight=np.asarray([sum(k.values()) for k in claim_keys], dtype=np.float64),
     )
 
 
@@ -163,7 +168,6 @@ def pair_features(
     out[:, put["document_cosine"]] = (
         np.einsum("ij,ij->i", table.document_matrix[da], table.document_matrix[db]) if len(a) else 0.0
     )
-    out[:, put["same_document"]] = da == db
     out[:, put["cross_language"]] = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
     out[:, put["published_gap"]], out[:, put["published_unknown"]] = _gap(
         cols.published[a], cols.published[b]
@@ -190,8 +194,18 @@ def pair_features(
     out[:, put["side_different"]] = sided & (sa != sb)
     out[:, put["names_claim"]] = row_overlaps(table.names, a, b)
     out[:, put["names_document"]] = row_overlaps(table.document_names, da, db)
-    # How much the less named of the two documents names: low overlap means more when both name a lot.
-    out[:, put["names_fewer"]] = np.minimum(table.document_weight[da], table.document_weight[db])
+    # Two sentences of one document share its context, which says nothing about whether they
+    # report one incident (a round-up reports several): there the sentences' own values stand in,
+    # and being in one document is no feature: the sentences are judged on what they say.
+    inside = np.flatnonzero(da == db)
+    out[inside, put["document_cosine"]] = out[inside, put["cosine"]]
+    out[inside, put["names_document"]] = out[inside, put["names_claim"]]
+    own = np.minimum(table.claim_weight[a[inside]], table.claim_weight[b[inside]])
+    out[inside, put["names_fewer"]] = np.minimum(own, NAMES_CAP)
+    # How much the less named of the two documents names: low overlap means more when both name a
+    # lot (capped: a long article names more than any report of one attack needs to).
+    fewer = np.minimum(table.document_weight[da], table.document_weight[db])
+    out[:, put["names_fewer"]] = np.minimum(fewer, NAMES_CAP)
     return out
 
 
@@ -343,3 +357,27 @@ def _read(where: str, size: int, mtime_ns: int) -> IncidentModel:
     baseline, threshold, possible = (float(x) for x in arrays["settings"])
     trees = Trees(**{name: arrays[name] for name in _ARRAYS}, baseline=baseline)
     return IncidentModel(trees, threshold, possible)
+
+
+DIFFERENT_PLACE = 0.5
+"""Place agreement below which two stated places are two places (the name similarity's scale)."""
+
+
+def told_apart(
+    table: ClaimTable, features: npt.NDArray[np.float64], a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Pairs of sentences of one document that the document itself tells apart.
+
+    An article about one attack gives all its sentences that attack (its lead's place and date);
+    a round-up that reports several says so by naming them: two of its sentences that state
+    different places, attackers on different sides, or weapons that cannot be one attack report
+    two incidents. Across documents such a difference only lowers the probability, since two
+    writers name one place two ways; within one text it is the writer's own distinction.
+    """
+    column = {name: k for k, name in enumerate(FEATURES)}
+    place = (features[:, column["place_unknown"]] == 0) & (
+        features[:, column["place_similarity"]] < DIFFERENT_PLACE
+    )
+    sides = features[:, column["side_different"]] == 1
+    weapons = (features[:, column["weapon_unknown"]] == 0) & (features[:, column["weapon_compatible"]] == 0)
+    return np.asarray((table.document[a] == table.document[b]) & (place | sides | weapons), dtype=np.bool_)

@@ -1,9 +1,8 @@
-"""Pair scoring at array speed: :func:`pair_distances` of many pairs of event claims at once.
+"""Claim views as arrays, for pair features at array speed.
 
-The views become integer columns (:func:`view_columns`) and the rules of
-:class:`verify.match.pairscore.PairRules` run on whole arrays, asking the entity similarity once per
-distinct pair of names. The result equals :func:`verify.match.pairscore.pair_distance` to the last bit,
-which the tests check on every pair.
+The views become integer columns (:func:`view_columns`); :func:`key_similarities` asks the
+entity similarity once per distinct pair of names; :func:`weapon_tables` says which weapons
+agree. The same-incident model's features (:mod:`verify.match.incident_model`) read them.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from verify.match.config import MatchConfig, weapons_compatible
-from verify.match.pairscore import APART, NameKey, PairRules, PairView
+from verify.match.pairscore import NameKey, PairRules, PairView
 from verify.records import Weapon
 
 
@@ -27,7 +26,7 @@ def _ordinal(date: dt.date | None) -> int:
 
 @dataclass(frozen=True)
 class ViewColumns:
-    """The views and attacker sides of event claims as arrays (-1: unknown), for :func:`pair_distances`."""
+    """The views and attacker sides of event claims as arrays (-1: unknown), for pair features."""
 
     date: npt.NDArray[np.int64]
     """Proleptic ordinals: the rules compare day differences."""
@@ -106,114 +105,6 @@ def key_similarities(
     values = [pairs.key_sim(keys[c // len(keys)], keys[c % len(keys)]) for c in codes.tolist()]
     found: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)[inverse.reshape(-1)]
     return found
-
-
-def _close(
-    pairs: PairRules,
-    keys: Sequence[str],
-    x: npt.NDArray[np.int64],
-    y: npt.NDArray[np.int64],
-    where: npt.NDArray[np.bool_],
-    threshold: float,
-) -> npt.NDArray[np.bool_]:
-    """Where ``where`` and both names are known: whether they are alike to ``threshold``."""
-    out = np.zeros(len(x), dtype=np.bool_)
-    ask = where & (x >= 0) & (y >= 0)
-    out[ask] = key_similarities(pairs, keys, x[ask], y[ask]) >= threshold
-    return out
-
-
-_CHUNK = 4096
-
-
-def _row_dots(
-    matrix: npt.NDArray[np.float64], a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float64]:
-    """The cosine of each pair of unit rows ``(a[k], b[k])``, in chunks that bound the copies."""
-    out = np.empty(len(a), dtype=np.float64)
-    for start in range(0, len(a), _CHUNK):
-        part = slice(start, start + _CHUNK)
-        out[part] = np.einsum("ij,ij->i", matrix[a[part]], matrix[b[part]])
-    return out
-
-
-def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """``round(v, 6)`` of every value, to the last bit.
-
-    ``rint(v * 1e6) / 1e6`` picks the same multiple of 1e-6 wherever ``v * 1e6`` is not within
-    1e-6 of a half (its rounding error is below 1e-9), and the division rounds correctly; the
-    values that are that close are rounded by Python.
-    """
-    y = x * 1e6
-    rounded: npt.NDArray[np.float64] = np.rint(y) / 1e6
-    near = np.flatnonzero(np.abs(np.abs(y - np.floor(y)) - 0.5) < 1e-6)
-    rounded[near] = [round(v, 6) for v in x[near].tolist()]
-    return rounded
-
-
-def pair_distances(
-    pairs: PairRules,
-    cols: ViewColumns,
-    matrix: npt.NDArray[np.float64],
-    a: npt.NDArray[np.int64],
-    b: npt.NDArray[np.int64],
-) -> npt.NDArray[np.float64]:
-    """:func:`verify.match.pairscore.pair_distance` of every pair ``(a[k], b[k])``, to the last bit, at
-    array speed.
-
-    The rules run in the order ``cannot_link`` and ``score`` run them, so entity similarities
-    are asked of the same pairs; bonuses are added in the same order, and the cosine is rounded
-    as Python's ``round`` rounds it (numpy's ``round`` takes some halves the other way).
-    """
-    c = pairs.config
-    out = np.full(len(a), APART, dtype=np.float64)
-    da, db, pa, pb = cols.date[a], cols.date[b], cols.published[a], cols.published[b]
-    dated_a, dated_b = da >= 0, db >= 0
-    dated = dated_a & dated_b
-    apart = dated & (np.abs(da - db) > c.date_window_days)
-    # Nothing is reported before it happens.
-    apart |= dated_a & ~dated_b & (pb >= 0) & (da - pb > c.date_window_days)
-    apart |= dated_b & ~dated_a & (pa >= 0) & (db - pa > c.date_window_days)
-    if c.published_window_days is not None:
-        undated = ~dated_a & ~dated_b & (pa >= 0) & (pb >= 0)
-        apart |= undated & (np.abs(pa - pb) > c.published_window_days)
-    ta, tb = cols.target[a], cols.target[b]
-    asked = ~apart & (ta >= 0) & (tb >= 0)
-    differ = asked & ~_close(pairs, cols.keys, ta, tb, asked, c.different_entity)
-    canonical = np.flatnonzero(differ & cols.target_canonical[a] & cols.target_canonical[b])
-    if len(canonical):
-        width = len(cols.raws)
-        codes, inverse = np.unique(
-            cols.target_raw[a[canonical]] * width + cols.target_raw[b[canonical]], return_inverse=True
-        )
-        related = [pairs.related(cols.raws[k // width], cols.raws[k % width]) for k in codes.tolist()]
-        differ[canonical] = ~np.asarray(related, dtype=np.bool_)[inverse.reshape(-1)]
-    apart |= differ
-    wa, wb = cols.weapon[a], cols.weapon[b]
-    armed = (wa >= 0) & (wb >= 0)
-    compatible, same = weapon_tables(c)
-    apart |= armed & ~compatible[wa, wb]
-    sa, sb = cols.side[a], cols.side[b]
-    apart |= (sa >= 0) & (sb >= 0) & (sa != sb)
-
-    ok = np.flatnonzero(~apart)
-    a, b = a[ok], b[ok]
-    score = np.maximum(0.0, _round6(_row_dots(matrix, a, b)))
-    cross = (cols.lang[a] != cols.lang[b]) & ~cols.und[a] & ~cols.und[b]
-    score = np.where(cross, score + c.cross_language_bonus, score)
-    ta, tb, la, lb = cols.target[a], cols.target[b], cols.location[a], cols.location[b]
-    every = np.ones(len(a), dtype=np.bool_)
-    matched = _close(pairs, cols.keys, ta, tb, every, c.same_entity)
-    matched |= _close(pairs, cols.keys, ta, lb, ~matched, c.same_entity)
-    matched |= _close(pairs, cols.keys, la, tb, ~matched, c.same_entity)
-    located = _close(pairs, cols.keys, la, lb, ~matched, c.same_entity)
-    score = np.where(matched, score + c.target_bonus, np.where(located, score + c.location_bonus, score))
-    score = np.where(dated[ok], score + c.date_bonus, score)
-    score = np.where(armed[ok] & same[wa[ok], wb[ok]], score + c.weapon_bonus, score)
-    actors = _close(pairs, cols.keys, cols.actor[a], cols.actor[b], every, c.same_entity)
-    score = np.where(actors, score + c.actor_bonus, score)
-    out[ok] = 1.0 - np.minimum(1.0, score)
-    return out
 
 
 @functools.cache
