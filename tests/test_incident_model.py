@@ -120,11 +120,11 @@ def test_the_shipped_model_is_monotone_where_the_direction_is_known() -> None:
         assert (p_high - p_low) * sign >= 0, name
 
 
-def test_the_shipped_model_separates_a_paraphrase_from_another_day() -> None:
+def test_the_shipped_model_separates_a_paraphrase_from_another_place() -> None:
     model = load_incident_model()
     same = _row(cosine=0.6, document_cosine=0.7, names_document=0.6, names_fewer=6.0, place_similarity=1.0,
                 weapon_compatible=1.0, weapon_same=1.0, date_unknown=1.0)  # fmt: skip
-    later = same.copy()
-    later[FEATURES.index("published_gap")] = 9
-    p_same, p_later = model.probability(np.vstack([same, later]))
-    assert p_same > 0.5 > p_later
+    elsewhere = _row(cosine=0.25, document_cosine=0.3, names_fewer=6.0, place_similarity=0.0,
+                     weapon_unknown=1.0, date_unknown=1.0, published_gap=2)  # fmt: skip
+    p_same, p_elsewhere = model.probability(np.vstack([same, elsewhere]))
+    assert p_same > 0.5 > p_elsewhere

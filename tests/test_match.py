@@ -161,8 +161,8 @@ def test_intent_and_other_claims_are_left_out() -> None:
 
 
 def test_without_facets_only_close_wording_groups() -> None:
-    claims = [claim(i, f"claim {i}", published=None) for i in range(3)]
-    assert group(claims, topic_vectors(3, 0.45)) == [[0], [1], [2]]
+    claims = [claim(i, f"claim {i}", published=THU) for i in range(3)]
+    assert group(claims, topic_vectors(3, 0.1)) == [[0], [1], [2]]
     assert group(claims, topic_vectors(3, 0.90)) == [[0, 1, 2]]
 
 
@@ -216,8 +216,12 @@ def test_related_places_keep_a_base_and_its_region_together() -> None:
     ]
     vectors = topic_vectors(2, 0.7)
     assert group(claims, vectors) == [[0], [1]]
-    related = {frozenset({"Conoco field", "Deir ez-Zor"})}
-    assert group(claims, vectors, related_places=lambda a, b: frozenset({a, b}) in related) == [[0, 1]]
+    related = {frozenset({"conoco", "deir ez zor"})}
+
+    def agreement(a: str, b: str) -> float | None:
+        return 1.0 if frozenset({a, b}) in related else None
+
+    assert group(claims, vectors, place_agreement=agreement) == [[0, 1]]
 
 
 def test_mismatched_vectors_are_rejected() -> None:

@@ -105,7 +105,10 @@ def build_incidents(
     opposing = knowledge.registry.opposing
     kept = [incident_pairs(group, opposing=opposing, similarity=match.similarity) for group in groups]
     known = judged if match.scorer is not None and judged is not None else {}
-    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if (c.id, e.id, r) not in known]
+    # A pair judged before keeps its verdict: its claims were not extracted again, so the rules
+    # and the classifier would say what they said (the relation may be the classifier's).
+    decided = {(c, e): (r, conf) for (c, e, r), conf in known.items()}
+    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if (c.id, e.id) not in decided]
     if progress and flat:
         progress(f"judging {len(flat)} claim/evidence pairs in {len(groups)} incidents")
     scored = iter(match.scorer(flat)) if match.scorer and flat else iter(())
@@ -114,7 +117,7 @@ def build_incidents(
         confidences = None
         if match.scorer is not None:
             verdicts = [
-                (r, known[key]) if (key := (c.id, e.id, r)) in known else settle(f, r, next(scored))
+                decided[key] if (key := (c.id, e.id)) in decided else settle(f, r, next(scored))
                 for c, e, f, r in pairs
             ]
             pairs = [(c, e, f, r) for (c, e, f, _), (r, _) in zip(pairs, verdicts, strict=True)]

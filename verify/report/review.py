@@ -66,7 +66,7 @@ def _header(fields: list[str] | None, path: str) -> list[str]:
     if "id" not in names:
         raise InputError(path, "no 'id' column", 1)
     if "relation" not in names and "grade" not in names and "action" not in names:
-        raise InputError(path, "no 'relation', 'grade' or 'action' column", 1)
+        raise InputError(path, "no 'relation' or 'grade' column (or 'action' to merge or split)", 1)
     return names
 
 
