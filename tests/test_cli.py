@@ -35,7 +35,10 @@ def test_run_writes_every_output(tmp_path: Path) -> None:
     assert report["schema_version"] == 1
     assert {d["id"] for d in report["documents"]} >= {"centcom-0311", "irq-resistance-0311"}
     relations = {f["relation"] for i in report["incidents"] for f in i["findings"]}
-    assert "overstates" in relations and "unverified" in relations
+    assert "overstates" in relations and "contradicts" in relations
+    # A finding has no evidence exactly when it is unverified.
+    for finding in (f for i in report["incidents"] for f in i["findings"]):
+        assert (finding["evidence_claim_id"] is None) == (finding["relation"] == "unverified")
 
 
 def test_extract_writes_jsonl(tmp_path: Path) -> None:

@@ -335,15 +335,14 @@ def test_judge_incident_pairs_and_unverified() -> None:
     ]
     findings = judge_incident(claims, opposing=opposing, similarity=sim)
     by_claim = {(f.claim_id, f.evidence_claim_id): f for f in findings}
-    assert set(by_claim) == {("c1", "e19"), ("c10", "e19")}
+    # Every other source speaks to a party claim, media included; its own source and intents do not.
+    assert set(by_claim) == {("c1", "e19"), ("c10", "e19"), ("c1", "m1"), ("c10", "m1")}
     assert by_claim[("c1", "e19")].relation is Relation.CORROBORATES
 
-    alone = judge_incident([HIT_CLAIM, claims[3]], opposing=opposing, similarity=sim)
+    alone = judge_incident([HIT_CLAIM, claims[4]], opposing=opposing, similarity=sim)
     assert len(alone) == 1
     assert alone[0].relation is Relation.UNVERIFIED and alone[0].evidence_claim_id is None
-    assert alone[0].explanation.startswith(
-        "No independent source reports on Islamic Resistance in Iraq's claim"
-    )
+    assert alone[0].explanation.startswith("No other source reports on Islamic Resistance in Iraq's claim")
 
 
 def test_same_source_in_other_document_and_opposing_party_are_evidence() -> None:

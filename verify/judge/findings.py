@@ -113,7 +113,7 @@ def incident_pairs(
         if claim.source_type is not SourceType.PARTY or claim.kind is not ClaimKind.EVENT:
             continue
         for other in claims:
-            if other is claim or other.source == claim.source:
+            if other is claim or (other.source == claim.source and other.source_type is claim.source_type):
                 continue
             if claim.side is not None and other.side == claim.side:
                 continue
@@ -180,7 +180,7 @@ def incident_findings(
         judged = by_claim.get(claim.id, [])
         if not judged:
             what = "denial" if is_denial(claim.text) else f"claim of {facet_summary(claim.facets)}"
-            text = f"No independent source reports on {claim.source}'s {what}."
+            text = f"No other source reports on {claim.source}'s {what}."
             unverified = unverified_confidence()
             judged.append(
                 Finding(make_id(claim.id, None), claim.id, None, Relation.UNVERIFIED, unverified, text)

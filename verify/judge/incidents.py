@@ -108,7 +108,7 @@ def build_incidents(
     # A pair judged before keeps its verdict: its claims were not extracted again, so the rules
     # and the classifier would say what they said (the relation may be the classifier's).
     decided = {(c, e): (r, conf) for (c, e, r), conf in known.items()}
-    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if (c.id, e.id) not in decided]
+    flat = [(c, e, f) for pairs in kept for c, e, f, r in pairs if not _kept(decided.get((c.id, e.id)), r)]
     if progress and flat:
         progress(f"judging {len(flat)} claim/evidence pairs in {len(groups)} incidents")
     scored = iter(match.scorer(flat)) if match.scorer and flat else iter(())
@@ -117,7 +117,7 @@ def build_incidents(
         confidences = None
         if match.scorer is not None:
             verdicts = [
-                decided[key] if (key := (c.id, e.id)) in decided else settle(f, r, next(scored))
+                decided[key] if _kept(decided.get(key := (c.id, e.id)), r) else settle(f, r, next(scored))
                 for c, e, f, r in pairs
             ]
             pairs = [(c, e, f, r) for (c, e, f, _), (r, _) in zip(pairs, verdicts, strict=True)]
@@ -136,6 +136,14 @@ def build_incidents(
             )
         )
     return incidents
+
+
+def _kept(verdict: tuple[Relation, float] | None, rule: Relation) -> bool:
+    """Whether a verdict judged before still stands for a pair the rules now call ``rule``: it
+    does when it is that relation, or the corroboration the classifier made of a partial."""
+    return verdict is not None and (
+        verdict[0] is rule or (rule is Relation.PARTIAL and verdict[0] is Relation.CORROBORATES)
+    )
 
 
 def link_incidents(incidents: Sequence[Incident], links: Sequence[tuple[int, int, float]]) -> list[Incident]:

@@ -117,7 +117,7 @@ def _verdict(findings: list[Finding]) -> Finding:
 def _explanation(chosen: Finding, findings: list[Finding], claims: Mapping[str, Claim]) -> str:
     def summary(f: Finding) -> str:
         evidence = claims.get(f.evidence_claim_id) if f.evidence_claim_id else None
-        who = evidence.source if evidence else "No independent source"
+        who = evidence.source if evidence else "No other source"
         return f"{who}: {effective_relation(f).value} ({display.percent(f.confidence)})."
 
     parts = [summary(chosen), chosen.explanation.strip()]
