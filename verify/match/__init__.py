@@ -2,14 +2,16 @@
 
 ::
 
-    groups.py      the stage: :func:`group_incidents`, :func:`grouping`, :func:`regroup_incidents`
-    candidates.py  candidate pairs: blocking on dates and places plus a vector index
-    pairscore.py   claim views and the reference rules for one pair
-    pairarrays.py  the same rules over arrays of pairs, equal to the bit
-    clustering.py  union-find components, then agglomerative clustering
-    linkage.py     agglomerative clustering cut at a threshold (SciPy's chain, in NumPy)
-    config.py      thresholds (:class:`MatchConfig`), compatible weapons
-    titles.py      a short English title per incident
+    groups.py          the stage: :func:`group_incidents`, :func:`grouping`, :func:`regroup_incidents`
+    incident_model.py  the same-incident model: pair features, NumPy trees, what rules a pair out
+    names.py           rare names a text mentions, keyed across scripts
+    candidates.py      candidate pairs: blocking on dates and places plus a vector index
+    pairscore.py       claim views and memoised name look-ups
+    pairarrays.py      claim views as arrays
+    clustering.py      union-find components, then agglomerative clustering
+    linkage.py         agglomerative clustering cut at a threshold (SciPy's chain, in NumPy)
+    config.py          blocking windows (:class:`MatchConfig`), compatible weapons
+    titles.py          a short English title per incident
 """
 
 from __future__ import annotations

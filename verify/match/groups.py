@@ -2,18 +2,22 @@
 
 Embedding cosine alone cannot decide this. It measures topic, not incident: the same base
 hit on another day, or a neighbouring base hit the same night, reads almost the same, and
-the same attack told in Arabic and in English scores lower than either. So each pair of
-event claims gets a score, cosine plus bonuses for agreeing facets (place, date, weapon,
-actor), and hard cannot-link constraints for facets that rule a match out (dates too far
-apart, different targets, incompatible weapons, attackers on different sides). Claims are
-then clustered by complete linkage on ``1 - score``; a cannot-link pair sits at a distance
-no average can bring under the threshold, so no linkage puts it in one incident.
+the same attack told in Arabic and in English scores lower than either. So each candidate pair
+of event claims gets the same-incident model's probability (:mod:`verify.match.incident_model`:
+cosines, date gaps, place, weapon and side agreement, rare names across scripts). A disagreeing
+facet lowers the probability; only stated dates more than a day apart, or two sentences of one
+document that the document itself tells apart, rule a pair out (``APART``). Pairs at the
+model's threshold link connected components, and each component is clustered by average
+linkage on ``1 - probability``; clusters of one component kept apart although a pair of theirs
+is probable are returned as possible links.
 
 This module is the stage's entry point (:func:`group_incidents`, :func:`grouping`,
-:func:`regroup_incidents`); its parts live beside it:
-:mod:`verify.match.config` (thresholds), :mod:`verify.match.pairscore` (claim views and the
-reference pair rules), :mod:`verify.match.pairarrays` (the same rules over arrays of pairs),
-:mod:`verify.match.clustering` (components and clusters) and :mod:`verify.match.titles` (incident titles).
+:func:`regroup_incidents`, and :func:`candidate_features` for fitting the model); its parts live
+beside it: :mod:`verify.match.incident_model` and :mod:`verify.match.names` (the model and its
+name features), :mod:`verify.match.candidates` (candidate search), :mod:`verify.match.config`
+(blocking windows, compatible weapons), :mod:`verify.match.pairscore` and
+:mod:`verify.match.pairarrays` (claim views as arrays), :mod:`verify.match.clustering`
+(components and clusters) and :mod:`verify.match.titles` (incident titles).
 """
 
 from __future__ import annotations
