@@ -193,7 +193,7 @@ def out_of_fold(p: Prepared, folds: int, seed: int, extra: Extra | None = None) 
 
 
 def groups_from(p: Prepared, probability: np.ndarray, threshold: float) -> list[list[Claim]]:
-    distance = np.where(p.pairs.ruled_out, APART, 1.0 - probability)
+    distance = np.where(p.pairs.ruled_out, APART, np.where(p.pairs.together, 0.0, 1.0 - probability))
     found = cluster_scored(p.pairs.events, [(p.pairs.first, p.pairs.second, distance)], threshold, threshold)
     return [[p.claims[i] for i in members] for members in found.clusters]
 

@@ -41,6 +41,7 @@ from verify.match.incident_model import (
     pair_features,
     ruled_out,
     told_apart,
+    told_together,
 )
 from verify.match.linkage import Linkage
 from verify.match.pairarrays import ViewColumns, key_similarities, view_columns, weapon_tables
@@ -206,7 +207,8 @@ def _model_distances(
 
     def distances(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         x = features(a, b)
-        return np.where(features.apart(columns, x, a, b), APART, 1.0 - model.probability(x))
+        distance = np.where(told_together(features.table, x, a, b), 0.0, 1.0 - model.probability(x))
+        return np.where(features.apart(columns, x, a, b), APART, distance)
 
     return distances
 
@@ -222,6 +224,8 @@ class CandidateFeatures:
     features: npt.NDArray[np.float64]
     ruled_out: npt.NDArray[np.bool_]
     """Pairs ruled out (their dates, or the one document both come from): never one incident."""
+    together: npt.NDArray[np.bool_]
+    """Pairs the one document both come from tells together (:func:`told_together`): one incident."""
 
 
 def candidate_features(
@@ -238,9 +242,8 @@ def candidate_features(
     events = [i for i, claim in enumerate(claims) if claim.kind == ClaimKind.EVENT]
     empty = np.zeros(0, dtype=np.int64)
     if len(events) < 2:
-        return CandidateFeatures(
-            events, empty, empty, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.bool_)
-        )
+        none = np.zeros(0, dtype=np.bool_)
+        return CandidateFeatures(events, empty, empty, np.zeros((0, len(FEATURES))), none, none)
     matrix, pairs, views, sides = _prepare(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
@@ -254,7 +257,14 @@ def candidate_features(
     second = np.concatenate([b[1] for b in blocks] or [empty])
     features = _featurizer(claims, events, matrix, pairs, columns, config, place_agreement)
     found = features(first, second)
-    return CandidateFeatures(events, first, second, found, features.apart(columns, found, first, second))
+    return CandidateFeatures(
+        events,
+        first,
+        second,
+        found,
+        features.apart(columns, found, first, second),
+        told_together(features.table, found, first, second),
+    )
 
 
 def _links(

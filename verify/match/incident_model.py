@@ -381,3 +381,24 @@ def told_apart(
     sides = features[:, column["side_different"]] == 1
     weapons = (features[:, column["weapon_unknown"]] == 0) & (features[:, column["weapon_compatible"]] == 0)
     return np.asarray((table.document[a] == table.document[b]) & (place | sides | weapons), dtype=np.bool_)
+
+
+SAME_PLACE = 0.8
+"""Place agreement at or above which two stated places are one place."""
+
+
+def told_together(
+    table: ClaimTable, features: npt.NDArray[np.float64], a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Pairs of sentences of one document that state one place and nothing that tells them apart.
+
+    The other half of :func:`told_apart`: a writer who names the same base twice, with no other
+    attacker and no other weapon, is telling one attack (its statement, then what it added).
+    Pairs told apart are not told together.
+    """
+    column = {name: k for k, name in enumerate(FEATURES)}
+    place = (features[:, column["place_unknown"]] == 0) & (
+        features[:, column["place_similarity"]] >= SAME_PLACE
+    )
+    same = (table.document[a] == table.document[b]) & place
+    return np.asarray(same & ~told_apart(table, features, a, b), dtype=np.bool_)

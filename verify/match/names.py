@@ -23,6 +23,9 @@ import numpy.typing as npt
 
 COMMON_ZIPF = 5.0
 """Words at or above this Zipf frequency are common words, never names (weight 0)."""
+WORDLIST = "small"
+"""wordfreq's list of the words used at least once per million or so: loading it costs a run 0.14 s
+where the large list costs 0.9 s, and a word it does not hold is rare enough to be a name."""
 MIN_KEY = 2
 """Skeletons shorter than this (one consonant) match too much to tell anything."""
 
@@ -33,8 +36,13 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def name_key(word: str) -> tuple[str, float] | None:
-    """The cross-script key of a name-like ``word`` and its weight, or None for a common word."""
+def name_keys(word: str) -> tuple[tuple[str, float], ...]:
+    """The cross-script keys of a name-like ``word`` with their weight; none for a common word.
+
+    An Arabic word may carry a proclitic ("بمنبج" is "ب" + "منبج"): the reading general usage
+    knows best is taken, and where it knows none (a rare name) both the word as written and
+    without its proclitics are keys, so that either spelling elsewhere meets one of them.
+    """
     from wordfreq import zipf_frequency
 
     from verify.registry.namekeys import skeleton
@@ -42,20 +50,21 @@ def name_key(word: str) -> tuple[str, float] | None:
     if _ARABIC.search(word):
         # Frequencies are looked up as written: folding (ة to ه, أ to ا) would make common words rare.
         forms = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) > len(p) + 2]
-        # The reading general usage knows best is the word itself: "بقاعدة" is "ب" + "قاعدة".
-        zipf, base = max((zipf_frequency(form, "ar"), -k, form) for k, form in enumerate(forms))[::2]
+        known = [(zipf_frequency(form, "ar", wordlist=WORDLIST), -k, form) for k, form in enumerate(forms)]
+        zipf, _, best = max(known)
+        bases = [best] if zipf > 0 else list(dict.fromkeys((forms[0], forms[-1])))
     else:
         # "al-Asad", "Sa'ada": a part is capitalised; the skeleton reads the parts without marks.
         parts = word.replace("’", "'").split("-")
         if not any(part[:1].isupper() for part in parts):
-            return None
-        base = " ".join(part.replace("'", "") for part in parts)
-        zipf = zipf_frequency(base.casefold(), "en")
+            return ()
+        bases = [" ".join(part.replace("'", "") for part in parts)]
+        zipf = zipf_frequency(bases[0].casefold(), "en", wordlist=WORDLIST)
     weight = COMMON_ZIPF - zipf
     if weight <= 0:
-        return None
-    key = skeleton(base)
-    return (key, round(weight, 3)) if len(key) >= MIN_KEY else None
+        return ()
+    keys = dict.fromkeys(skeleton(base) for base in bases)
+    return tuple((key, round(weight, 3)) for key in keys if len(key) >= MIN_KEY)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -72,9 +81,7 @@ def name_weights(text: str) -> dict[str, float]:
         if len(digits) >= 2 and not (len(digits) == 4 and digits[:2] in ("19", "20")):
             out["#" + digits] = NUMBER_WEIGHT
     for match in _WORD.finditer(text):
-        found = name_key(match.group())
-        if found is not None:
-            key, weight = found
+        for key, weight in name_keys(match.group()):
             out[key] = max(out.get(key, 0.0), weight)
     return out
 
