@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from verify.records import TimeRef
-from verify.text.numbers import Folded, find_phrases, fold, fold_key, load_lexicon
+from verify.text.numbers import Folded, PhraseHit, find_phrases, fold, fold_key, load_lexicon
 
 _EXPLICIT_YEAR, _EXPLICIT, _RELATIVE, _PERIOD, _VAGUE = 5, 4, 3, 1, 0
 _JOIN = re.compile(r"^[\s,،]*(?:on|يوم)?[\s,،]*$")
@@ -47,6 +47,8 @@ class _TimeWords:
     vague: tuple[tuple[str, str], ...]
     future: tuple[str, ...]
     past: tuple[str, ...]
+    reporting: tuple[tuple[str, str], ...]  # (phrase, "verb" | "noun" | "that")
+    gap_words: frozenset[str]
 
 
 @functools.cache
@@ -69,6 +71,12 @@ def _words() -> _TimeWords:
         vague=tuple((k, "") for k in lex["unresolved"]),
         future=tuple(fold_key(w) for w in lex["future_markers"]),
         past=tuple(fold_key(w) for w in lex["past_markers"]),
+        reporting=tuple(
+            [(k, "verb") for k in lex["reporting_verbs"]]
+            + [(k, "noun") for k in lex["reporting_nouns"]]
+            + [(k, "that") for k in lex["complementizers"]]
+        ),
+        gap_words=frozenset(fold_key(w) for w in lex["reporting_gap_words"]),
     )
 
 
@@ -224,13 +232,50 @@ def _candidates(folded: Folded, published: dt.date | None) -> list[_Candidate]:
     ]
 
 
+_VERB_GAP, _NOUN_GAP = 1, 4  # words a reporting verb or noun may stand from the time it dates
+
+
+def _words_between(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def _dates_the_saying(folded: Folded, candidate: _Candidate, cues: list[PhraseHit]) -> bool:
+    """Whether ``candidate`` dates a report rather than the event reported (see ``_reporting``)."""
+    w = _words()
+    text = folded.text
+    before = [c for c in cues if c.end <= candidate.start and not re.search(r"[.!?؟;\n]", text[c.end : candidate.start])]
+    if before:
+        cue = before[-1]
+        gap = [x for x in _words_between(text[cue.end : candidate.start]) if x not in w.gap_words]
+        if cue.label == "verb" and len(gap) <= _VERB_GAP:
+            return True
+        if cue.label == "noun" and len(gap) <= _NOUN_GAP:
+            return True
+    after = next((c for c in cues if c.start >= candidate.end), None)
+    return (
+        after is not None
+        and after.label == "that"
+        and not _words_between(text[candidate.end : after.start])
+        and any(c.label != "that" for c in before)
+        and before[-1].label != "that"
+    )
+
+
 def find_time(text: str, published: dt.date | None) -> TimeRef | None:
-    """The most specific time expression in ``text``, resolved against ``published`` where relative."""
+    """The most specific time expression in ``text`` that dates the event, resolved against ``published``.
+
+    A time that dates only the saying ("said on Sunday that Friday's attack ...") gives way to one
+    that dates the event. Where the text dates nothing but the saying, that time is kept: measured
+    on the real development incidents, leaving such claims undated lost more grouping (pairwise
+    F1 0.775 -> 0.669) than the few late reports it would let through.
+    """
     folded = fold(text)
     found = _candidates(folded, published)
     if not found:
         return None
-    best = max(found, key=lambda c: (c.rank, c.date is not None, -c.start))
+    cues = find_phrases(folded.text, _words().reporting)
+    saying = {id(c) for c in found if _dates_the_saying(folded, c, cues)}
+    best = max(found, key=lambda c: (id(c) not in saying, c.rank, c.date is not None, -c.start))
     start, end = best.start, best.end
     for other in sorted(found, key=lambda c: c.start):
         if other.rank >= _RELATIVE - 1 and _JOIN.match(folded.text[end : other.start]) and other.start >= end:
