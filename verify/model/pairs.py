@@ -6,6 +6,10 @@ a cheap lexical pass keeps the ``PREFILTER`` sentences sharing most words with t
 those are scored by embedding cosine plus word overlap plus shared named entities, and the
 ``top_k`` scoring at least ``threshold`` are kept (the best one always, so a weak rationale is
 judged and found unrelated rather than skipped). The rules and the classifier see only those.
+
+Such an article is then decided by :mod:`verify.model.article`: unrelated when even its best
+sentence is far from the claim, partial when it speaks to the topic without restating the
+claim, and only then agreeing or denying; the verdict's ``rationale`` says which sentences.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import numpy.typing as npt
 from verify.embed import Embedder
 from verify.judge import ScoredPair, decide, pair_features
 from verify.model.align import AlignData, align_data, concat
+from verify.model.article import ArticleGate, article_relation, default_gate
 from verify.model.delta import words_to_embed
 from verify.model.features import Matrix, PairInput, PairVectors, featurize
 from verify.model.judgemodel import JudgeModel, combine
 from verify.model.rationale import PREFILTER, candidate_sentences, select_rationale
 from verify.records import Claim, ClaimKind, FacetDiff, Facets, Progress, Relation, SourceType
 from verify.registry import Gazetteer, SourceRegistry, entity_similarity
-from verify.text import has_arabic
+from verify.text import has_arabic, split_sentences
 
 FacetFn = Callable[[str, str], Facets]
 
@@ -56,6 +61,8 @@ class Prepared:
     X: Matrix
     align: AlignData | None = None
     """The pairs as the word-alignment network reads them (claim against its rationale)."""
+    sentences: tuple[int, ...] = ()
+    """How many sentences each evidence text has (empty: not counted, none is an article)."""
 
     def take(self, rows: Sequence[int]) -> Prepared:
         """The prepared pairs at ``rows``."""
@@ -64,6 +71,7 @@ class Prepared:
             tuple(self.rationales[i] for i in rows),
             self.X[list(rows)],
             self.align.take(rows) if self.align is not None else None,
+            tuple(self.sentences[i] for i in rows) if self.sentences else (),
         )
 
 
@@ -110,6 +118,8 @@ class PairJudge:
         top_k: int = 3,
         threshold: float = 0.35,
         facets: FacetFn | None = None,
+        article_gate: ArticleGate | None = None,
+        articles: bool = True,
     ) -> None:
         self.embedder = embedder
         self.registry = registry
@@ -118,6 +128,8 @@ class PairJudge:
         self.top_k = top_k
         self.threshold = threshold
         self.facets = facets or facet_function(registry, places)
+        self.article_gate = (article_gate or default_gate()) if articles else None
+        """How a claim against a whole article is decided (None: by the classifier alone)."""
         self._entities: dict[str, frozenset[str]] = {}
         self._vectors: dict[str, npt.NDArray[np.float32]] = {}
 
@@ -157,6 +169,7 @@ class PairJudge:
         rationales: list[tuple[str, ...]] = []
         blocks: list[Matrix] = []
         aligned: list[AlignData] = []
+        counts = tuple(sum(1 for s in split_sentences(e) if s.text.strip()) for e in evidences)
         for start in range(0, len(claims), _CHUNK):
             stop = min(len(claims), start + _CHUNK)
             chunk = self._prepare_chunk(start, claims[start:stop], evidences[start:stop])
@@ -170,7 +183,7 @@ class PairJudge:
             if progress:
                 progress(f"prepared {stop}/{len(claims)} pairs")
         X = np.vstack(blocks) if blocks else np.zeros((0, 0))
-        return Prepared(tuple(pairs), tuple(rationales), X, concat(aligned) if aligned else None)
+        return Prepared(tuple(pairs), tuple(rationales), X, concat(aligned) if aligned else None, counts)
 
     @property
     def _reads_alignment(self) -> bool:
@@ -253,14 +266,21 @@ class PairJudge:
         if self.model is not None and self.model.own_labels:
             return self._label_verdicts(prepared, self.model)
         probas = self.model.proba(prepared.X, prepared.align) if self.model else [None] * len(prepared.pairs)
+        counts = prepared.sentences or (0,) * len(prepared.pairs)
         out = []
-        for pair, chosen, proba in zip(prepared.pairs, prepared.rationales, probas, strict=True):
-            if proba is None:
+        for pair, chosen, proba, count in zip(prepared.pairs, prepared.rationales, probas, counts, strict=True):
+            if self.article_gate is not None and count > self.top_k:
+                relation, conf = article_relation(pair.rationale_score, " ".join(chosen), self.article_gate)
+            elif proba is None:
                 relation, conf = decide(pair.rules), 0.5
             else:
                 relation, conf = combine(pair.rules, proba)
             out.append(PairVerdict(relation, round(conf, 4), chosen, pair.rules.diffs))
         return out
+
+    def is_article(self, prepared: Prepared) -> list[bool]:
+        """Per prepared pair, whether its evidence is an article (more sentences than ``top_k``)."""
+        return [count > self.top_k for count in prepared.sentences or (0,) * len(prepared.pairs)]
 
     @staticmethod
     def _label_verdicts(prepared: Prepared, model: JudgeModel) -> list[PairVerdict]:
