@@ -42,7 +42,9 @@ JUDGE_JSON = Path(__file__).parent.parent / "verify" / "data" / "judge.json"
 
 def ladder(scores: Sequence[float], rationales: Sequence[str], gate: ArticleGate) -> list[str]:
     """Baly labels of the ladder's verdicts."""
-    return [MAPS["baly"][str(article_relation(s, r, gate)[0])] for s, r in zip(scores, rationales, strict=True)]
+    return [
+        MAPS["baly"][str(article_relation(s, r, gate)[0])] for s, r in zip(scores, rationales, strict=True)
+    ]
 
 
 def choose(scores: np.ndarray, rationales: Sequence[str], gold: Sequence[str]) -> ArticleGate:
@@ -52,7 +54,11 @@ def choose(scores: np.ndarray, rationales: Sequence[str], gold: Sequence[str]) -
     for low in grid:
         for high in grid[grid >= low]:
             gate = ArticleGate(float(low), float(high))
-            f1 = float(f1_score(gold, ladder(scores, rationales, gate), labels=LABELS, average="macro", zero_division=0))
+            f1 = float(
+                f1_score(
+                    gold, ladder(scores, rationales, gate), labels=LABELS, average="macro", zero_division=0
+                )
+            )
             best = max(best, (f1, float(low), float(high)))
     return ArticleGate(round(best[1], 4), round(best[2], 4))
 
@@ -62,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "verify" / "embeddings")
     parser.add_argument("--write", action="store_true", help="store the thresholds in verify/data/judge.json")
-    parser.add_argument("--per-fold", type=int, default=0, help="the first N pairs of each fold only (a quick check)")
+    parser.add_argument(
+        "--per-fold", type=int, default=0, help="the first N pairs of each fold only (a quick check)"
+    )
     args = parser.parse_args(argv)
     data = load_baly(args.data)
     if args.per_fold:
@@ -95,7 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fold {fold}: chosen on the other folds: related {gate.related}, takes_side {gate.takes_side}")
         at = np.flatnonzero(test)
         predicted[at] = ladder(scores[at], [rationales[i] for i in at], gate)
-    inverse = {"agree": "corroborates", "disagree": "contradicts", "discuss": "partial", "unrelated": "unrelated"}
+    inverse = {
+        "agree": "corroborates",
+        "disagree": "contradicts",
+        "discuss": "partial",
+        "unrelated": "unrelated",
+    }
     precision = {
         inverse[label]: round(float(np.mean(gold[predicted == label] == label)), 3)
         for label in LABELS
@@ -103,8 +116,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     confidence = dict.fromkeys(inverse.values(), 0.5) | precision
     after = [(inverse[p], confidence[inverse[p]]) for p in predicted]
-    print(f"\n{int(articles.sum())} of {len(articles)} evidence texts are articles (more than {judge.top_k} sentences)")
-    report("Baly folds 1-4, with the ladder, leave-one-fold-out (thresholds chosen on the other three)", data, after)
+    print(
+        f"\n{int(articles.sum())} of {len(articles)} evidence texts are articles "
+        f"(more than {judge.top_k} sentences)"
+    )
+    report(
+        "Baly folds 1-4, with the ladder, leave-one-fold-out (thresholds chosen on the other three)",
+        data,
+        after,
+    )
     final = choose(scores[articles], [rationales[i] for i in np.flatnonzero(articles)], list(gold[articles]))
     print(f"\nchosen on all four folds: related {final.related}, takes_side {final.takes_side}")
     print(f"confidence (out-of-fold precision): {precision}")
@@ -112,7 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = JUDGE_JSON.read_text(encoding="utf-8")
         values = {"related": final.related, "takes_side": final.takes_side, "confidence": confidence}
         for key, value in values.items():
-            text = re.sub(rf'^(    "{key}": ).*?(,?)$', rf"\g<1>{json.dumps(value)}\g<2>", text, count=1, flags=re.M)
+            text = re.sub(
+                rf'^(    "{key}": ).*?(,?)$', rf"\g<1>{json.dumps(value)}\g<2>", text, count=1, flags=re.M
+            )
         json.loads(text)  # still valid
         JUDGE_JSON.write_text(text, encoding="utf-8")
         print(f"wrote {JUDGE_JSON}")

@@ -268,7 +268,9 @@ class PairJudge:
         probas = self.model.proba(prepared.X, prepared.align) if self.model else [None] * len(prepared.pairs)
         counts = prepared.sentences or (0,) * len(prepared.pairs)
         out = []
-        for pair, chosen, proba, count in zip(prepared.pairs, prepared.rationales, probas, counts, strict=True):
+        for pair, chosen, proba, count in zip(
+            prepared.pairs, prepared.rationales, probas, counts, strict=True
+        ):
             if self.article_gate is not None and count > self.top_k:
                 relation, conf = article_relation(pair.rationale_score, " ".join(chosen), self.article_gate)
             elif proba is None:
