@@ -13,6 +13,7 @@
     hashing.py    the hashed word columns (MurmurHash3) without scikit-learn
     pairs.py      pair mode (:class:`PairJudge`): a claim against a sentence or an article
     rationale.py  the sentences of an article that speak to a claim
+    article.py    a claim against a whole article: unrelated, partial, then agreement or denial
     sheet.py      the spreadsheet of ``verify pairs``
     train.py      rebuilding the shipped model reproducibly
     usertrain.py  the judge on a user's own labelled sheet (``verify train FILE --label``, ``--folds``)
