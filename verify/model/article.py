@@ -17,7 +17,10 @@ cosine plus word overlap plus shared names) before any agreement is read:
 The two thresholds and the confidence of each step are in verify/data/judge.json
 (``article``); ``python -m bench.articles`` chooses them by cross-validation on development
 data (docs/eval.md). Pairs whose evidence has no more sentences than the rationale takes
-(headlines, single sentences) are not articles: the classifier decides them as before.
+(headlines, single sentences) are not articles: the classifier decides them as before. A model
+trained on a user's own labels (``verify train FILE --label``) decides articles itself, having
+been fitted on that user's kind of evidence. On an article the facet rules' count conflicts no
+longer override the verdict: an article carries numbers about many events.
 """
 
 from __future__ import annotations
