@@ -281,8 +281,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=3, help="fold assignments averaged over")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.4, 0.5, 0.6])
     parser.add_argument("--synthetic", type=int, default=0, help="claims of our synthetic corpus to add")
-    parser.add_argument("--synthetic-weight", type=float, default=0.3)
+    parser.add_argument("--synthetic-weight", type=float, default=0.05)
     parser.add_argument("--write", action="store_true", help="fit on every pair and write the shipped model")
+    parser.add_argument("--ship-threshold", type=float, default=0.5, help="merge threshold written")
     a = parser.parse_args(argv)
     if not (a.set / "incidents.json").is_file():
         sys.exit(f"{a.set}: no incidents.json (the real development incidents live in ../shared/eval)")
@@ -309,7 +310,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         group = incident_of(p.gold)
         label = [group[p.claims[i].document_id] for i in p.pairs.events]
         same = np.asarray([label[x] == label[y] for x, y in zip(p.pairs.first, p.pairs.second, strict=True)])
-        model = fit(p.pairs.features, same, extra, a.seed)
+        model = dataclasses.replace(
+            fit(p.pairs.features, same, extra, a.seed), threshold=a.ship_threshold, possible=a.ship_threshold
+        )
         path = ROOT / "verify" / MODEL_FILE
         save_incident_model(model, path)
         print(f"wrote {path} ({int(same.sum())} same-incident pairs of {len(same)})", file=sys.stderr)

@@ -76,3 +76,25 @@ def test_relative_without_published_date_is_unresolved() -> None:
 @pytest.mark.parametrize("text", ["The weather was fine.", "they may 5 times a day", "قال خميس إن"])
 def test_no_time(text: str) -> None:
     assert find_time(text, THURSDAY) is None
+
+
+def test_a_time_that_dates_the_saying_gives_way_to_the_event() -> None:
+    published = dt.date(2031, 5, 11)  # a Sunday
+    english = find_time(
+        "The ministry said on Sunday that Thursday's shelling of the depot hurt two guards", published
+    )
+    assert english is not None and english.date == dt.date(2031, 5, 8)
+    arabic = find_time("أعلنت الوزارة، مساء الأحد، أن قصف المستودع يوم الخميس أصاب حارسين", published)
+    assert arabic is not None and arabic.date == dt.date(2031, 5, 8)
+    briefing = find_time(
+        "At a briefing in the port on Sunday, officers said the depot burned on Thursday", published
+    )
+    assert briefing is not None and briefing.date == dt.date(2031, 5, 8)
+
+
+def test_an_event_time_after_a_reporting_verb_is_still_the_event() -> None:
+    published = dt.date(2031, 5, 11)
+    found = find_time("The ministry said the shelling of the depot on Thursday hurt two guards", published)
+    assert found is not None and found.date == dt.date(2031, 5, 8)
+    only = find_time("The ministry said on Sunday that two guards were hurt", published)
+    assert only is not None and only.date == published  # nothing else dates it: the saying's day is kept

@@ -243,7 +243,11 @@ def _dates_the_saying(folded: Folded, candidate: _Candidate, cues: list[PhraseHi
     """Whether ``candidate`` dates a report rather than the event reported (see ``_reporting``)."""
     w = _words()
     text = folded.text
-    before = [c for c in cues if c.end <= candidate.start and not re.search(r"[.!?؟;\n]", text[c.end : candidate.start])]
+    before = [
+        c
+        for c in cues
+        if c.end <= candidate.start and not re.search(r"[.!?؟;\n]", text[c.end : candidate.start])
+    ]
     if before:
         cue = before[-1]
         gap = [x for x in _words_between(text[cue.end : candidate.start]) if x not in w.gap_words]
