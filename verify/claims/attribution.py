@@ -150,11 +150,22 @@ def _has_phrase(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bo
     return any(phrase in grams for phrase in phrases)
 
 
+def _phrase_at(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> int | None:
+    """The first token position where one of ``phrases`` starts (a leading و/ف allowed), if any."""
+    stripped = [k[1:] if len(k) > 2 and k[0] in "وف" else k for k in keys]
+    for i in range(len(keys)):
+        for phrase in phrases:
+            n = len(phrase)
+            if tuple(keys[i : i + n]) == phrase or tuple(stripped[i : i + n]) == phrase:
+                return i
+    return None
+
+
 def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
     """``event``, ``intent`` or ``other`` for one claim span."""
     cues = cues or load_cues()
     keys = [t.key for t in _tokens(text)]
-    if _has_phrase(keys, cues.motive) or _has_phrase(keys, cues.opinion):
+    if _has_phrase(keys, cues.motive):
         return ClaimKind.OTHER
     intent_at = {i for i, k in enumerate(keys) if _in(k, cues.intent)}
     event_at = [
@@ -162,6 +173,11 @@ def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
         for i, k in enumerate(keys)
         if _in(k, cues.event_verbs) and not any(i - d in intent_at for d in (1, 2, 3))
     ]
+    # An opinion frames what follows it ("analysts believe the strike killed ..."); one after the
+    # event is reported ("... were killed, and the toll will likely rise") leaves the event stated.
+    opinion = _phrase_at(keys, cues.opinion)
+    if opinion is not None and not (event_at and event_at[0] < opinion):
+        return ClaimKind.OTHER
     if event_at:
         return ClaimKind.EVENT
     if intent_at:
