@@ -35,3 +35,17 @@ def knowledge():  # type: ignore[no-untyped-def]
     from verify.registry import Knowledge, Settings
 
     return Knowledge.load(Settings())
+
+
+@pytest.fixture(scope="session")
+def registry():  # type: ignore[no-untyped-def]
+    from verify.registry.sources import SourceRegistry
+
+    return SourceRegistry.load()
+
+
+@pytest.fixture(scope="session")
+def places():  # type: ignore[no-untyped-def]
+    from verify.registry.places import Gazetteer
+
+    return Gazetteer.load()

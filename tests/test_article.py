@@ -23,16 +23,6 @@ ARTICLE = (
 CLAIM = "The militia said its drones struck the fuel depot outside the northern town."
 
 
-@pytest.fixture(scope="module")
-def registry() -> SourceRegistry:
-    return SourceRegistry.load()
-
-
-@pytest.fixture(scope="module")
-def places() -> Gazetteer:
-    return Gazetteer.load()
-
-
 def test_the_ladder_reads_relatedness_before_agreement() -> None:
     assert article_relation(0.2, "the drones struck the depot", GATE) == (Relation.UNRELATED, 0.8)
     assert article_relation(0.7, "the drones struck the depot", GATE) == (Relation.PARTIAL, 0.4)

@@ -21,16 +21,6 @@ Extract = Callable[[str], Facets]
 
 
 @pytest.fixture(scope="module")
-def registry() -> SourceRegistry:
-    return SourceRegistry.load()
-
-
-@pytest.fixture(scope="module")
-def places() -> Gazetteer:
-    return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
 def facets(registry: SourceRegistry, places: Gazetteer) -> Extract:
     def run(text: str) -> Facets:
         lang = "ar" if has_arabic(text) else "en"

@@ -15,11 +15,6 @@ from verify.registry import AliasIndex, Mention, entity_similarity, fold
 from verify.registry.sources import SourceRegistry
 
 
-@pytest.fixture(scope="module")
-def registry() -> SourceRegistry:
-    return SourceRegistry.load()
-
-
 def _ids(mentions: list[Mention]) -> list[str]:
     return [m.id for m in mentions]
 

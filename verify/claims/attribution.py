@@ -142,12 +142,7 @@ def _in(key: str, words: frozenset[str]) -> bool:
 
 
 def _has_phrase(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    stripped = [k[1:] if len(k) > 2 and k[0] in "وف" else k for k in keys]
-    lengths = {len(p) for p in phrases}
-    grams = {
-        tuple(seq[i : i + n]) for seq in (keys, stripped) for n in lengths for i in range(len(seq) - n + 1)
-    }
-    return any(phrase in grams for phrase in phrases)
+    return _phrase_at(keys, phrases) is not None
 
 
 def _phrase_at(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> int | None:

@@ -266,12 +266,11 @@ class PairJudge:
         if self.model is not None and self.model.own_labels:
             return self._label_verdicts(prepared, self.model)
         probas = self.model.proba(prepared.X, prepared.align) if self.model else [None] * len(prepared.pairs)
-        counts = prepared.sentences or (0,) * len(prepared.pairs)
         out = []
-        for pair, chosen, proba, count in zip(
-            prepared.pairs, prepared.rationales, probas, counts, strict=True
+        for pair, chosen, proba, article in zip(
+            prepared.pairs, prepared.rationales, probas, self.is_article(prepared), strict=True
         ):
-            if self.article_gate is not None and count > self.top_k:
+            if self.article_gate is not None and article:
                 relation, conf = article_relation(pair.rationale_score, " ".join(chosen), self.article_gate)
             elif proba is None:
                 relation, conf = decide(pair.rules), 0.5

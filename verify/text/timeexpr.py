@@ -277,8 +277,9 @@ def find_time(text: str, published: dt.date | None) -> TimeRef | None:
     found = _candidates(folded, published)
     if not found:
         return None
-    cues = find_phrases(folded.text, _words().reporting)
-    saying = {id(c) for c in found if _dates_the_saying(folded, c, cues)}
+    # Only a choice between times needs to know which of them date the saying.
+    cues = find_phrases(folded.text, _words().reporting) if len(found) > 1 else []
+    saying = {id(c) for c in found if cues and _dates_the_saying(folded, c, cues)}
     best = max(found, key=lambda c: (id(c) not in saying, c.rank, c.date is not None, -c.start))
     start, end = best.start, best.end
     for other in sorted(found, key=lambda c: c.start):
