@@ -255,3 +255,13 @@ def test_seed_drone_claim(facets: Extract, seed_path: Path) -> None:
 )
 def test_unknown_damage_is_not_no_damage(facets: Extract, text: str) -> None:
     assert facets(text).outcome != Outcome.NO_DAMAGE
+
+
+def test_place_of_the_speaker_gives_way_to_the_place_reported(facets: Extract) -> None:
+    en = facets("An official in Damascus told reporters that two rockets struck a market in Deir ez-Zor.")
+    assert en.location is not None and en.location.canonical != "Damascus"
+    ar = facets("قال مسؤول في دمشق إن صاروخين سقطا على سوق في حمص")
+    assert ar.location is not None and ar.location.canonical == "Homs governorate"
+    # Nothing reported after the saying: the place before it stands.
+    alone = facets("Two rockets struck a market in Homs, an official said.")
+    assert alone.location is not None and alone.location.canonical == "Homs governorate"

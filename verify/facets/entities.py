@@ -118,10 +118,15 @@ def find_target(
 
 
 def find_location(
-    places: Gazetteer, located: list[Mention], target_id: str | None, lang: str
+    places: Gazetteer, located: list[Mention], target_id: str | None, lang: str, said_from: int = 0
 ) -> Entity | None:
-    """The most specific mentioned place containing the target; its parent when none is mentioned."""
+    """The most specific mentioned place containing the target; its parent when none is mentioned.
+
+    Places in the reported clause (from ``said_from`` on) win over those before it, which
+    describe the speaker ("the minister in the capital told reporters that ...").
+    """
     areas = [m for m in located if places.get(m.id).kind in _AREA_RANK and m.id != target_id]
+    areas = [m for m in areas if m.start >= said_from] or areas
     if target_id is not None:
         chain = places.ancestors(target_id)
         inside = [m for m in areas if m.id in chain]

@@ -20,7 +20,7 @@ from verify.facets.entities import find_actor, find_location, find_places, find_
 from verify.facets.lexicon import find_terms, mask_background
 from verify.records import Entity, Facets
 from verify.registry import Gazetteer, SourceRegistry
-from verify.text import date_spans, find_numbers, find_time, occupied_by
+from verify.text import date_spans, find_numbers, find_time, occupied_by, reported_clause_start
 
 
 def _extract(
@@ -49,7 +49,7 @@ def _extract(
         weapon=weapon,
         count=count,
         target=target,
-        location=find_location(places, located, target_id, lang),
+        location=find_location(places, located, target_id, lang, reported_clause_start(text)),
         time=find_time(text, published),
         outcome=find_outcome(outcomes, text),
         casualties=casualties,

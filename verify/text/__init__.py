@@ -16,7 +16,15 @@ from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, 
 from verify.text.numbers import NumberMention, find_numbers, find_phrases, fold, fold_key, load_lexicon
 from verify.text.spans import Occupied, keep_disjoint, occupied_by
 from verify.text.split import Span, split_clauses, split_sentences
-from verify.text.timeexpr import Dateline, date_spans, dateline, find_dateline, find_time, hijri_to_date
+from verify.text.timeexpr import (
+    Dateline,
+    date_spans,
+    dateline,
+    find_dateline,
+    find_time,
+    hijri_to_date,
+    reported_clause_start,
+)
 
 __all__ = [
     "Dateline",
@@ -39,6 +47,7 @@ __all__ = [
     "normalize_arabic",
     "normalize_key",
     "occupied_by",
+    "reported_clause_start",
     "split_clauses",
     "split_sentences",
     "transliterate",

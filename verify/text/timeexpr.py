@@ -265,6 +265,33 @@ def _dates_the_saying(folded: Folded, candidate: _Candidate, cues: list[PhraseHi
     )
 
 
+_CLAUSE_REACH = 12  # words a complementizer may stand after the reporting verb it completes
+
+
+def reported_clause_start(text: str) -> int:
+    """Where the reported clause of ``text`` begins (0 when nothing reports it).
+
+    "The minister in the capital told reporters that a strike hit the port": what was said starts
+    after the complementizer that follows the first reporting verb (or after the verb, where no
+    complementizer comes within a few words). A place, a time or an actor named before it
+    describes the speaker or the saying, not the event.
+    """
+    folded = fold(text)
+    cues = find_phrases(folded.text, _words().reporting)
+    verb = next((c for c in cues if c.label == "verb"), None)
+    if verb is None:
+        return 0
+    end = verb.end
+    for cue in cues:
+        if cue.label != "that" or cue.start < verb.end:
+            continue
+        between = folded.text[verb.end : cue.start]
+        if not re.search(r"[.!?؟;\n]", between) and len(_words_between(between)) <= _CLAUSE_REACH:
+            end = cue.end
+        break
+    return folded.offsets[end] if end < len(folded.offsets) else len(text)
+
+
 def find_time(text: str, published: dt.date | None) -> TimeRef | None:
     """The most specific time expression in ``text`` that dates the event, resolved against ``published``.
 
