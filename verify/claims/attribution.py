@@ -88,6 +88,7 @@ class Cues:
     intent: frozenset[str]
     opinion: tuple[tuple[str, ...], ...]
     motive: tuple[tuple[str, ...], ...]
+    no_comment: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -120,6 +121,7 @@ def load_cues() -> Cues:
         intent=_words(raw["intent_cues"]) | {p[0] for p in _phrases(raw["intent_cues"])},
         opinion=_phrases(raw["opinion_cues"]),
         motive=_phrases(raw["motive_cues"]),
+        no_comment=_phrases(raw["no_comment_cues"]),
     )
 
 
@@ -156,6 +158,29 @@ def _phrase_at(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> int
     return None
 
 
+_SILENCE_GAP = 3  # words a subject may put between 'declined' and 'to comment' (Arabic VSO order)
+
+
+def _gapped_at(keys: Sequence[str], phrases: tuple[tuple[str, ...], ...], gap: int) -> int | None:
+    """Like :func:`_phrase_at`, with up to ``gap`` other words between a phrase's words."""
+    stripped = [k[1:] if len(k) > 2 and k[0] in "وف" else k for k in keys]
+    best: int | None = None
+    for phrase in phrases:
+        for i, (key, bare) in enumerate(zip(keys, stripped, strict=True)):
+            if phrase[0] not in (key, bare) or (best is not None and i >= best):
+                continue
+            at = i
+            for word in phrase[1:]:
+                window = range(at + 1, min(len(keys), at + 2 + gap))
+                at = next((j for j in window if word in (keys[j], stripped[j])), -1)
+                if at < 0:
+                    break
+            if at >= 0:
+                best = i
+                break
+    return best
+
+
 def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
     """``event``, ``intent`` or ``other`` for one claim span."""
     cues = cues or load_cues()
@@ -170,9 +195,10 @@ def classify_kind(text: str, cues: Cues | None = None) -> ClaimKind:
     ]
     # An opinion frames what follows it ("analysts believe the strike killed ..."); one after the
     # event is reported ("... were killed, and the toll will likely rise") leaves the event stated.
-    opinion = _phrase_at(keys, cues.opinion)
-    if opinion is not None and not (event_at and event_at[0] < opinion):
-        return ClaimKind.OTHER
+    # So does a party's silence ("it did not comment on the strike in ..."): no event is stated.
+    for at in (_phrase_at(keys, cues.opinion), _gapped_at(keys, cues.no_comment, _SILENCE_GAP)):
+        if at is not None and not (event_at and event_at[0] < at):
+            return ClaimKind.OTHER
     if event_at:
         return ClaimKind.EVENT
     if intent_at:
