@@ -30,9 +30,8 @@ import numpy as np
 from verify.embed import load_embedder
 from verify.engine.pipeline import embed_events, extract_batch
 from verify.judge import build_incidents, matchers
-from verify.match.groups import CandidateFeatures, candidate_features, cluster_scored
+from verify.match.groups import CandidateFeatures, candidate_features, cluster_scored, pair_distances
 from verify.match.incident_model import MODEL_FILE, IncidentModel, fit_incident_model, save_incident_model
-from verify.match.pairscore import APART
 from verify.model.scorer import judge_scorer
 from verify.records import Claim, Document, Relation, SourceType
 from verify.registry import Knowledge, Settings, entity_similarity
@@ -193,7 +192,7 @@ def out_of_fold(p: Prepared, folds: int, seed: int, extra: Extra | None = None) 
 
 
 def groups_from(p: Prepared, probability: np.ndarray, threshold: float) -> list[list[Claim]]:
-    distance = np.where(p.pairs.ruled_out, APART, np.where(p.pairs.together, 0.0, 1.0 - probability))
+    distance = pair_distances(probability, p.pairs.ruled_out, p.pairs.apart, p.pairs.together)
     found = cluster_scored(p.pairs.events, [(p.pairs.first, p.pairs.second, distance)], threshold, threshold)
     return [[p.claims[i] for i in members] for members in found.clusters]
 

@@ -5,8 +5,10 @@ hit on another day, or a neighbouring base hit the same night, reads almost the 
 the same attack told in Arabic and in English scores lower than either. So each candidate pair
 of event claims gets the same-incident model's probability (:mod:`verify.match.incident_model`:
 cosines, date gaps, place, weapon and side agreement, rare names across scripts). A disagreeing
-facet lowers the probability; only stated dates more than a day apart, or two sentences of one
-document that the document itself tells apart, rule a pair out (``APART``). Pairs at the
+facet lowers the probability; only stated dates more than a day apart rule a pair out
+(``APART``). Two sentences of one document that the document itself tells apart (a round-up's
+two places) are at probability 0, which average linkage weighs against the rest of the two
+clusters instead of letting one misread facet veto the merge. Pairs at the
 model's threshold link connected components, and each component is clustered by average
 linkage on ``1 - probability``; clusters of one component kept apart although a pair of theirs
 is probable are returned as possible links.
@@ -156,15 +158,23 @@ class Featurizer:
     def __call__(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         return pair_features(self.table, self.place_similarity, self.weapons, a, b)
 
-    def apart(
-        self,
-        columns: ViewColumns,
-        features: npt.NDArray[np.float64],
-        a: npt.NDArray[np.int64],
-        b: npt.NDArray[np.int64],
-    ) -> npt.NDArray[np.bool_]:
-        """Pairs ruled out by their dates, or told apart by the one document both come from."""
-        return ruled_out(columns, a, b) | told_apart(self.table, features, a, b)
+
+
+def pair_distances(
+    probability: npt.NDArray[np.float64],
+    ruled: npt.NDArray[np.bool_],
+    apart: npt.NDArray[np.bool_],
+    together: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    """Clustering distances of scored pairs: ``1 - P(one incident)``, and what overrides it.
+
+    A pair its dates rule out is at ``APART`` (never one incident); a pair its one document
+    tells together is at 0. A pair its one document tells apart is at 1 (probability 0) but not
+    ruled out: the telling rests on facets read from the text, and a misread place or weapon
+    must not veto a merge that every other pair of the two clusters supports.
+    """
+    distance = np.where(together, 0.0, np.where(apart, 1.0, 1.0 - probability))
+    return np.asarray(np.where(ruled, APART, distance), dtype=np.float64)
 
 
 def _featurizer(
@@ -207,8 +217,12 @@ def _model_distances(
 
     def distances(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         x = features(a, b)
-        distance = np.where(told_together(features.table, x, a, b), 0.0, 1.0 - model.probability(x))
-        return np.where(features.apart(columns, x, a, b), APART, distance)
+        return pair_distances(
+            model.probability(x),
+            ruled_out(columns, a, b),
+            told_apart(features.table, x, a, b),
+            told_together(features.table, x, a, b),
+        )
 
     return distances
 
@@ -223,7 +237,9 @@ class CandidateFeatures:
     second: npt.NDArray[np.int64]
     features: npt.NDArray[np.float64]
     ruled_out: npt.NDArray[np.bool_]
-    """Pairs ruled out (their dates, or the one document both come from): never one incident."""
+    """Pairs their dates rule out: never one incident."""
+    apart: npt.NDArray[np.bool_]
+    """Pairs the one document both come from tells apart (:func:`told_apart`): probability 0."""
     together: npt.NDArray[np.bool_]
     """Pairs the one document both come from tells together (:func:`told_together`): one incident."""
 
@@ -243,7 +259,7 @@ def candidate_features(
     empty = np.zeros(0, dtype=np.int64)
     if len(events) < 2:
         none = np.zeros(0, dtype=np.bool_)
-        return CandidateFeatures(events, empty, empty, np.zeros((0, len(FEATURES))), none, none)
+        return CandidateFeatures(events, empty, empty, np.zeros((0, len(FEATURES))), none, none, none)
     matrix, pairs, views, sides = _prepare(
         claims, vectors, events, similarity, config, actor_side, related_places
     )
@@ -262,7 +278,8 @@ def candidate_features(
         first,
         second,
         found,
-        features.apart(columns, found, first, second),
+        ruled_out(columns, first, second),
+        told_apart(features.table, found, first, second),
         told_together(features.table, found, first, second),
     )
 
