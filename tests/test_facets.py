@@ -265,3 +265,23 @@ def test_place_of_the_speaker_gives_way_to_the_place_reported(facets: Extract) -
     # Nothing reported after the saying: the place before it stands.
     alone = facets("Two rockets struck a market in Homs, an official said.")
     assert alone.location is not None and alone.location.canonical == "Homs governorate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In a statement carried by the Saudi Press Agency, the ministry said drones struck a fuel depot.",
+        "وقالت الوزارة في بيان نقلته وكالة الأنباء السعودية إن طائرات مسيرة ضربت مستودعا للوقود",
+    ],
+)
+def test_a_news_outlet_that_carries_a_statement_is_not_the_attacker(facets: Extract, text: str) -> None:
+    found = facets(text)
+    assert found.weapon is Weapon.DRONE
+    assert found.actor is None or found.actor.canonical != "Saudi Press Agency"
+
+
+def test_a_hit_called_accurate_with_the_article_is_no_injury(facets: Extract) -> None:
+    # 'الإصابة' is a hit here, not an injury: with the article it is as ambiguous as without
+    found = facets("وقال المتحدث إن طائرات مسيرة قصفت المستودع وإن الإصابة كانت بالغة الدقة")
+    assert found.weapon is Weapon.DRONE
+    assert found.casualties is None

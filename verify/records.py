@@ -108,6 +108,9 @@ class Source:
     umbrella: bool = False
     """A description that covers several groups of one side ("Iran-backed groups"), so that a
     named group of that side is compatible with it rather than a different actor."""
+    outlet: bool = False
+    """A news outlet (a party's state media): it carries a side's statements and is typed as that
+    party, but it is never the attacker ("in a statement carried by the state news agency")."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from verify.facets.lexicon import CLAUSE_END, TermHit, find_terms, word_set, words_before
 from verify.records import Casualties, Count, Outcome, Weapon
-from verify.text import NumberMention, Occupied, fold_key, has_arabic, load_lexicon, occupied_by
+from verify.text import NumberMention, Occupied, clitic_stems, fold_key, has_arabic, load_lexicon, occupied_by
 
 # -- weapon and count ---------------------------------------------------------------------------
 
@@ -234,7 +234,8 @@ def find_casualties(
             none_reported = True
             continue
         value = _toll(cue, numbers, used, text, tolls)
-        if value is None and fold_key(text[cue.start : cue.end]).split()[-1] in word_set("ambiguous"):
+        last = fold_key(text[cue.start : cue.end]).split()[-1]
+        if value is None and clitic_stems(last) & word_set("ambiguous"):
             continue  # 'إصابة' alone may be a hit, not an injury
         mentioned = True
         if counts[cue.label] is None:

@@ -52,6 +52,7 @@ def find_actor(
     for m in registry.find_mentions(text):
         if (
             registry.get(m.id).source_type is SourceType.PARTY
+            and not registry.get(m.id).outlet
             and not avoided.overlaps(m.start, m.end)
             and not _inside_any(m, arms)  # 'المسيرة' is a drone
         ):

@@ -1,21 +1,19 @@
 """Cue lexicons (verify/data/cues.json): negation, denial and hedge words, antonym pairs.
 
 Matched on :func:`~verify.text.arabic.normalize_key` tokens; an Arabic cue also matches with a
-leading wa-/fa-/bi-/li- prefix or the article al- (:func:`stems`). Read by the pair features
-(:mod:`verify.model.features`, :mod:`verify.model.delta`) and the word flags of the alignment network
-(:mod:`verify.model.align`).
+leading wa-/fa-/bi-/li- prefix or the article al- (:func:`verify.text.clitic_stems`). Read by
+the pair features (:mod:`verify.model.features`, :mod:`verify.model.delta`) and the word flags of
+the alignment network (:mod:`verify.model.align`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from verify.bundled import bundled_json
-from verify.text import normalize_key
-
-_PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+from verify.text import clitic_stems, normalize_key
 
 
 @cache
@@ -35,31 +33,24 @@ def antonyms() -> tuple[tuple[str, str], ...]:
     return tuple((normalize_key(a), normalize_key(b)) for a, b in _cues()["antonyms"])
 
 
-@lru_cache(maxsize=1 << 16)
-def stems(token: str) -> frozenset[str]:
-    """The token and its forms without an Arabic clitic prefix (wa-, fa-, bi-, li-, al-)."""
-    forms = {token}
-    for prefix in _PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
-            forms.add(token[len(prefix) :])
-    return frozenset(forms)
+
 
 
 def is_negation(token: str) -> bool:
     """Whether a matching-key word is a negation cue (verify/data/cues.json), clitics allowed."""
-    return bool(stems(token) & cue_set("negation"))
+    return bool(clitic_stems(token) & cue_set("negation"))
 
 
 def count_cues(tokens: Sequence[str], key: str, cues: frozenset[str]) -> int:
     """Cue words among ``tokens`` (clitics allowed) plus multi-word cues found in ``key``."""
-    words = sum(1 for t in tokens if stems(t) & cues)
+    words = sum(1 for t in tokens if clitic_stems(t) & cues)
     phrases = sum(1 for c in cues if " " in c and f" {c} " in f" {key} ")
     return words + phrases
 
 
 def forms(tokens: Iterable[str]) -> set[str]:
     """Every token with and without its Arabic clitic prefix."""
-    return {form for t in tokens for form in stems(t)}
+    return {form for t in tokens for form in clitic_stems(t)}
 
 
 def antonym_hits(a: set[str], b: set[str]) -> int:

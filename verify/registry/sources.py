@@ -30,10 +30,13 @@ def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:
     side = optional_str(path, item, "side")
     name_ar = optional_str(path, item, "name_ar")
     names = (name, *([name_ar] if name_ar else []), *string_list(path, item, "aliases"))
-    umbrella = item.get("umbrella", False)
-    if not isinstance(umbrella, bool):
-        raise ConfigError(f"{path}: {item['id']!r}: 'umbrella' must be true or false")
-    return Source(item["id"], name, source_type, side, tuple(dict.fromkeys(names)), umbrella)
+    flags = {key: item.get(key, False) for key in ("umbrella", "outlet")}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {item['id']!r}: {key!r} must be true or false")
+    return Source(
+        item["id"], name, source_type, side, tuple(dict.fromkeys(names)), flags["umbrella"], flags["outlet"]
+    )
 
 
 def _lookup_only(path: Path, items: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:

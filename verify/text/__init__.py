@@ -12,7 +12,14 @@ time expressions.
 
 from __future__ import annotations
 
-from verify.text.arabic import fold_with_offsets, has_arabic, normalize_arabic, normalize_key, transliterate
+from verify.text.arabic import (
+    clitic_stems,
+    fold_with_offsets,
+    has_arabic,
+    normalize_arabic,
+    normalize_key,
+    transliterate,
+)
 from verify.text.numbers import NumberMention, find_numbers, find_phrases, fold, fold_key, load_lexicon
 from verify.text.spans import Occupied, keep_disjoint, occupied_by
 from verify.text.split import Span, split_clauses, split_sentences
@@ -31,6 +38,7 @@ __all__ = [
     "NumberMention",
     "Occupied",
     "Span",
+    "clitic_stems",
     "date_spans",
     "dateline",
     "find_dateline",

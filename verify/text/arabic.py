@@ -181,3 +181,20 @@ def consonant_skeleton(latin: str) -> str:
 
 
 _ARTICLES = frozenset({"al", "il", "ul", "iz", "ad", "as", "ash", "at", "ar", "an", "ath", "az"})
+
+
+_CLITICS = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
+"""Prefixes Arabic glues to a word: conjunctions (wa-, fa-), prepositions (bi-, li-), the article."""
+
+
+@lru_cache(maxsize=1 << 16)
+def clitic_stems(token: str) -> frozenset[str]:
+    """The token and its forms without an Arabic clitic prefix ('والإصابة' -> 'إصابة' among them).
+
+    A stem keeps at least two letters, so a short word is never stripped to a letter or nothing.
+    """
+    forms = {token}
+    for prefix in _CLITICS:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            forms.add(token[len(prefix) :])
+    return frozenset(forms)
