@@ -159,7 +159,6 @@ class Featurizer:
         return pair_features(self.table, self.place_similarity, self.weapons, a, b)
 
 
-
 def pair_distances(
     probability: npt.NDArray[np.float64],
     ruled: npt.NDArray[np.bool_],

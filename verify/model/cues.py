@@ -33,9 +33,6 @@ def antonyms() -> tuple[tuple[str, str], ...]:
     return tuple((normalize_key(a), normalize_key(b)) for a, b in _cues()["antonyms"])
 
 
-
-
-
 def is_negation(token: str) -> bool:
     """Whether a matching-key word is a negation cue (verify/data/cues.json), clitics allowed."""
     return bool(clitic_stems(token) & cue_set("negation"))
