@@ -220,3 +220,23 @@ def test_source_line_names_the_speaker_before_the_outlet_that_relayed_it(knowled
     assert saudi is not None and claim.source == saudi.name and claim.source_type == SourceType.PARTY
     (claim,) = extract_claims(Document(id="d", text=text, source="A senior official, to AFP"), knowledge)
     assert claim.source_type == SourceType.PARTY
+
+
+def test_english_speaker_after_the_verb_only_in_an_inversion(knowledge: Knowledge) -> None:
+    # After 'a port official said', the Houthis are what the official spoke about, not the speaker.
+    text = "Showing reporters the quay, a port official said a Houthi missile struck a fuel tank."
+    (claim,) = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    houthis = knowledge.registry.lookup("Houthis")
+    assert houthis is not None and claim.source != houthis.name
+    assert claim.source == "port official"
+    # An inversion still names the speaker after the verb.
+    text = '"Two drones were downed over the strait," said the Houthis.'
+    (claim,) = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    assert claim.source == houthis.name
+
+
+def test_english_speaker_keeps_its_prepositional_phrase(knowledge: Knowledge) -> None:
+    text = "On Sunday, police in the northern province said a roadside bomb wounded two soldiers."
+    (claim,) = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    assert claim.source == "police in the northern province"
+    assert claim.source_type == SourceType.PARTY

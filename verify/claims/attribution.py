@@ -259,6 +259,13 @@ def document_attribution(document: Document, registry: Registry) -> Attribution:
     return Attribution(known.name, source_type, document.side or known.side, document.source)
 
 
+_NOUN_PHRASE_PREPOSITIONS = frozenset({"in", "of", "at", "from", "for"})
+"""Prepositions an English speaker's noun phrase may hold ('a doctor in the city said')."""
+_ARTICLES = frozenset({"the", "a", "an"})
+_INVERSION_MARKS = frozenset(",\"'”’")
+"""What stands before an English reporting verb whose speaker follows it ('"...," said X')."""
+
+
 class _Speakers:
     """Finds the speaker of one span; remembers the last speaker and group across spans."""
 
@@ -308,7 +315,14 @@ class _Speakers:
             group = self.last_group_in(mentions, tokens[i].start - offset)
             assert group is not None
             return _source_attribution(group, spokesman)
-        order = (after, before) if arabic else (before, after)
+        # English puts the speaker after the verb only in an inversion ('..., said the ministry',
+        # 'according to X'): after 'an official said', a name is what the official said it about.
+        inverted = (
+            follows
+            or not self._text[: tokens[i].start - offset].rstrip()
+            or (self._text[: tokens[i].start - offset].rstrip()[-1] in _INVERSION_MARKS)
+        )
+        order = (after, before) if arabic else (before, after) if inverted or before is None else (before,)
         for window in order:
             if window is None:
                 continue
@@ -370,9 +384,20 @@ class _Speakers:
         )
         neighbours = tokens[start : start + 5] if forward else list(reversed(tokens[max(0, i - 5) : i]))
         phrase: list[_Token] = []
-        for t in neighbours:
+        for n, t in enumerate(neighbours):
             if t.key in self.cues.complementizers or _in(t.key, self.cues.reporting):
                 break
+            if not forward and phrase:
+                # An English subject ends at a comma ('On Tuesday, police said') but holds its
+                # prepositional phrase ('police in the province said', 'an official at the ministry').
+                if re.search(r"[,;:()]", text[t.end - offset : phrase[-1].start - offset]):
+                    break
+                if t.key in _NOUN_PHRASE_PREPOSITIONS:
+                    phrase.append(t)
+                    continue
+                following = neighbours[n + 1 : n + 2]
+                if t.key in _ARTICLES and following and following[0].key in _NOUN_PHRASE_PREPOSITIONS:
+                    continue  # 'in the province': the article inside the phrase, not its start
             # "أفادت مصادر محلية بسماع دوي": the speaker ends where a prepositional phrase begins.
             if arabic and phrase and t.key[:1] in "بل" and not _in(t.key, self.cues.speaker_stopwords):
                 break
@@ -380,6 +405,8 @@ class _Speakers:
                 phrase.append(t)
             elif phrase:
                 break
+        while phrase and phrase[-1].key in _NOUN_PHRASE_PREPOSITIONS:
+            phrase.pop()
         pronoun = not arabic and bool(phrase) and phrase[0].key in {"he", "she", "it", "they", "we"}
         if _in(cue, self.cues.continuation) or pronoun or not phrase:
             return self.last_speaker
