@@ -16,8 +16,9 @@ claims it gives.
   some claim's weapon fits the cause of death (execution and unknown are skipped).
 - **incidents_dev** (``incidents_dev/incidents.json``): every document with ``published`` = its
   date (a publication date there) and its language; scored per document on the facets its
-  ``facts_by_source`` gives (place, weapon, count, casualties, date), and the share of its claims
-  whose source type comes out ``unknown``.
+  ``facts_by_source`` gives (actor, place, weapon, count, casualties, date), and the share of its
+  claims whose source type comes out ``unknown``. The actor is scored by registry side (the gold
+  'Houthis (claimed)' is any Houthi name); where the gold names no attacker, no claim should.
 
 Nothing of the data is kept: documents are written to a temporary folder and removed.
 """
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.registry import Gazetteer, fold
+from verify.registry import Gazetteer, SourceRegistry, fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,6 +198,23 @@ def _same_one(gazetteer: Gazetteer, gold: str, location: Mapping[str, Any]) -> b
     return False
 
 
+def _actor_sides(registry: SourceRegistry, names: Iterable[str]) -> set[str]:
+    """The registry sides (else canonical names) of attacker names ('Houthis (claimed)')."""
+    sides = set()
+    for name in names:
+        source = registry.lookup(re.sub(r"\(.*?\)", "", name).strip())
+        if source is not None:
+            sides.add(source.side or source.name)
+    return sides
+
+
+def _gold_actors(gold: str) -> list[str]:
+    """The attackers a gold ``actor`` names ('IDF and Hezbollah (exchange of fire)'); none for a denial."""
+    if gold.startswith("not ") or gold.startswith("Israeli interceptor"):
+        return []
+    return [p for p in re.split(r";| and ", re.sub(r"\(.*?\)", "", gold)) if p.strip()]
+
+
 def score_incidents(path: Path, gazetteer: Gazetteer, errors: int) -> Tally:
     data = json.loads(path.read_text("utf-8"))
     facts: dict[str, Mapping[str, Any]] = {}
@@ -207,6 +225,7 @@ def score_incidents(path: Path, gazetteer: Gazetteer, errors: int) -> Tally:
         for d in data["documents"]
     ]
     claims = extract(docs)
+    registry = SourceRegistry.load()
     tally = Tally()
     for doc in data["documents"]:
         did = doc["id"]
@@ -217,6 +236,11 @@ def score_incidents(path: Path, gazetteer: Gazetteer, errors: int) -> Tally:
         if gold is None:
             continue
         facets = _facets(doc_claims)
+        named = [a.get("canonical") or a.get("text") for f in facets if (a := f.get("actor"))]
+        if gold.get("actor") and (wanted := _actor_sides(registry, _gold_actors(gold["actor"]))):
+            tally.add("actor", bool(wanted & _actor_sides(registry, named)), did)
+        elif gold.get("actor") is None and "actor" in gold:
+            tally.add("no actor when unstated", not _actor_sides(registry, named), did)
         if gold.get("place"):
             hit = any(
                 _same_place(gazetteer, gold["place"], f["location"]) for f in facets if f.get("location")

@@ -274,6 +274,41 @@ def test_attacker_described_differently_does_not_decide() -> None:
     assert j.relation is Relation.CORROBORATES
 
 
+def test_a_party_named_in_its_own_report_is_not_a_different_attacker() -> None:
+    # The base's operator reports the strike on it; a reader takes its own name for the attacker.
+    c = make(
+        "c10",
+        "x",
+        actor=Entity("the Resistance", "Islamic Resistance in Iraq"),
+        target=BASE_EN,
+        weapon=Weapon.DRONE,
+        outcome=Outcome.HIT,
+    )
+    e = centcom(
+        "e19",
+        "y",
+        actor=Entity("CENTCOM", "US Central Command"),
+        target=BASE_EN,
+        weapon=Weapon.DRONE,
+        outcome=Outcome.DAMAGE,
+    )
+    j = judge_pair(c, e, similarity=sim)
+    assert [d.name for d in j.facets] == ["actor"]
+    assert j.relation is Relation.CORROBORATES
+    # A third party naming another attacker is still a difference.
+    e = make(
+        "e20",
+        "y",
+        source="Kataib Hezbollah",
+        side=None,
+        actor=Entity("CENTCOM", "US Central Command"),
+        target=BASE_EN,
+        weapon=Weapon.DRONE,
+        outcome=Outcome.DAMAGE,
+    )
+    assert judge_pair(c, e, similarity=sim).relation is Relation.PARTIAL
+
+
 def test_denial_cues() -> None:
     assert is_denial("The ministry denied that the strike happened.")
     assert is_denial("فنفت الوزارة الخبر")

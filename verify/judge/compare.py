@@ -17,7 +17,7 @@ from verify.bundled import bundled_json
 from verify.records import Casualties, Claim, Entity, FacetDiff, Facets
 from verify.registry import Similarity
 
-UP, DOWN, WEAK_UP, MINOR, _NOTE = "up", "down", "weak_up", "minor", "note"
+UP, DOWN, WEAK_UP, MINOR, NOTE = "up", "down", "weak_up", "minor", "note"
 
 
 @cache
@@ -84,7 +84,7 @@ def compare_with_kinds(
             overlap += name == "target"
             continue
         both_canonical = name != "actor" or bool(a.canonical and b.canonical)
-        out.append((FacetDiff(name, entity_json(a), entity_json(b)), MINOR if both_canonical else _NOTE))
+        out.append((FacetDiff(name, entity_json(a), entity_json(b)), MINOR if both_canonical else NOTE))
     if c.weapon is not None and e.weapon is not None:
         comparable += 1
         if _compatible("compatible_weapons", c.weapon, e.weapon):

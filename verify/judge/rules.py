@@ -26,7 +26,8 @@ difference, let alone a denial.  Rules, first match wins:
 Rockets and missiles are one weapon here (Arabic "صاروخ" is both); hit and damage are one effect.
 Attackers named differently are listed as a difference but only weigh when both names are
 canonical registry names: a monitor's "Iran-backed groups" and a faction's own name routinely
-differ for the same actor.
+differ for the same actor. A party's report that names the party itself as the attacker is read
+as its own name in the statement, not as a different attacker.
 
 The steps live in small modules beside it: facet comparison in
 :mod:`verify.judge.compare`, the denial test in :mod:`verify.judge.denial`, the explanations in
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from verify.judge.compare import (
     DOWN,
     MINOR,
+    NOTE,
     UP,
     WEAK_UP,
     casualty_values,
@@ -95,6 +97,19 @@ def _asserts_effect(f: Facets) -> bool:
     return hit or bool(f.casualties and any(casualty_values(f.casualties)))
 
 
+def _names_itself(evidence: Claim) -> bool:
+    """Whether a party's report names that party as the attacker.
+
+    A party reporting an attack on it is named in its own statement ('the ministry's spokesman
+    said a drone hit ...'), and the facet reader takes that name for the attacker's: measured on
+    the real development incidents, weighing it lost corroborations (CV recall 0.44 -> 0.49
+    without it, discrepancies unchanged).
+    """
+    actor = evidence.facets.actor
+    party = evidence.source_type is SourceType.PARTY
+    return party and actor is not None and actor.canonical == evidence.source
+
+
 def pair_features(
     claim: Claim, evidence: Claim, *, similarity: Similarity, opposing: bool | None = None
 ) -> PairFeatures:
@@ -104,6 +119,8 @@ def pair_features(
             claim.side is not None and evidence.side is not None and claim.side != evidence.side
         )
     signals, comparable, overlap = compare_with_kinds(claim.facets, evidence.facets, similarity)
+    if _names_itself(evidence):
+        signals = [(d, NOTE if d.name == "actor" else kind) for d, kind in signals]
     cp, ep = claim.published, evidence.published
     later = cp is not None and ep is not None and ep > cp
     revision = 0
