@@ -285,3 +285,10 @@ def test_a_hit_called_accurate_with_the_article_is_no_injury(facets: Extract) ->
     found = facets("وقال المتحدث إن طائرات مسيرة قصفت المستودع وإن الإصابة كانت بالغة الدقة")
     assert found.weapon is Weapon.DRONE
     assert found.casualties is None
+
+
+def test_an_article_before_a_weapon_attack_counts_the_attack(facets: Extract) -> None:
+    # 'a mortar attack' is one attack of unstated rounds; 'a mortar round' is one round.
+    assert facets("A guard was hurt in a rocket attack on the depot.").count is None
+    assert facets("A guard was hurt in a mortar attack on the depot.").count is None
+    assert facets("The militia fired a rocket at the depot.").count == 1

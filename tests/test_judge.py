@@ -309,6 +309,15 @@ def test_a_party_named_in_its_own_report_is_not_a_different_attacker() -> None:
     assert judge_pair(c, e, similarity=sim).relation is Relation.PARTIAL
 
 
+def test_an_announced_attack_said_to_be_intercepted() -> None:
+    claim = make("c11", "x", weapon=Weapon.DRONE, target=BASE_EN)  # announced, no outcome stated
+    stopped = {"weapon": Weapon.DRONE, "target": BASE_EN, "outcome": Outcome.INTERCEPTED}
+    assert judge_pair(claim, centcom("e21", "y", **stopped), similarity=sim).relation is Relation.CONTRADICTS
+    assert judge_pair(claim, sohr("e22", "y", **stopped), similarity=sim).relation is Relation.PARTIAL
+    landed = {"weapon": Weapon.DRONE, "target": BASE_EN, "outcome": Outcome.HIT}
+    assert judge_pair(claim, sohr("e23", "y", **landed), similarity=sim).relation is not Relation.CONTRADICTS
+
+
 def test_denial_cues() -> None:
     assert is_denial("The ministry denied that the strike happened.")
     assert is_denial("فنفت الوزارة الخبر")

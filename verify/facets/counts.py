@@ -55,6 +55,13 @@ def number_before(at: int, numbers: Sequence[NumberMention], text: str) -> Numbe
     return m if fold_key(gap) in ("", "of", "من") or one_word else None
 
 
+def _names_an_attack(hit: TermHit, text: str) -> bool:
+    """Whether an English munition stands before an attack noun ('a rocket attack': rounds untold)."""
+    words = fold_key(text[hit.end : hit.end + 20]).split()[:1]
+    nouns = {fold_key(w) for forms in load_lexicon()["attacks"].values() for w in forms if not has_arabic(w)}
+    return bool(set(words) & (nouns | {"barrage", "salvo"}))
+
+
 def _count(hit: TermHit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:
     """The count one weapon or attack phrase states, and whether it is explicit (number or dual)."""
     if hit.form == "dual":
@@ -66,9 +73,11 @@ def _count(hit: TermHit, numbers: Sequence[NumberMention], text: str) -> tuple[C
         return "multiple", False
     if hit.form == "singular":
         arabic = has_arabic(text[hit.start : hit.end])
-        if (arabic and not hit.definite) or (
-            not arabic and words_before(text, hit.start, 1) in (["a"], ["an"])
-        ):
+        if arabic and not hit.definite:
+            return 1, False
+        # 'a rocket attack': the article counts the attack, not the rockets
+        article = words_before(text, hit.start, 1) in (["a"], ["an"])
+        if not arabic and article and not _names_an_attack(hit, text):
             return 1, False
     return None, False
 

@@ -140,7 +140,8 @@ def settle(f: PairFeatures, relation: Relation, proba: Mapping[Relation, float])
     ``partial`` to them. The classifier reads the wording; where it finds agreement and the rules
     found no difference but silence, the report corroborates the claim.
     """
-    differs = f.denial or f.claim_denial or f.up or f.down or f.negated_effect or f.revision or f.minor
+    differs = f.denial or f.claim_denial or f.up or f.down or f.negated_effect or f.foiled
+    differs = differs or bool(f.revision or f.minor)
     if relation is Relation.PARTIAL and not differs:
         agree = incident_probability(Relation.CORROBORATES, proba)
         if agree >= CORROBORATION:

@@ -10,7 +10,9 @@ difference, let alone a denial.  Rules, first match wins:
 1. The evidence explicitly denies that the event happened ("denied", "no attack took place",
    "نفى", "لم يحدث"; "denied responsibility" is not a denial) -> ``contradicts``.
 2. An opposing party says the attack was intercepted or missed where the claim says it hit or
-   caused damage -> ``contradicts``.
+   caused damage, or where the claim announces the attack and states no outcome (an attack
+   announced is an attack claimed to have succeeded) -> ``contradicts``; from anyone else,
+   intercepted against an announced attack is ``partial`` (rule 5).
 3. The claim says more than the evidence on count, casualties or effect (``multiple`` vs 1
    rocket; 5 killed vs 2; hit vs intercepted from an independent source; casualties vs an
    intercepted attack) -> ``overstates``; less -> ``understates``; more on one facet and less
@@ -89,6 +91,8 @@ class PairFeatures:
     """The claim is itself a denial, and the evidence reports the event."""
     opposing: bool
     silent_on_key: bool
+    foiled: bool = False
+    """The claim states an attack and no outcome, the evidence says it was intercepted or missed."""
 
 
 def _asserts_effect(f: Facets) -> bool:
@@ -153,12 +157,13 @@ def pair_features(
         silent_on_key=(c.outcome is not None or c.casualties is not None)
         and e.outcome is None
         and e.casualties is None,
+        foiled=c.outcome is None and e.outcome is not None and outcome_level(e.outcome) == 0,
     )
 
 
 def decide(f: PairFeatures) -> Relation:
     """The rule verdict for a pair's features (see the module docstring, in order)."""
-    if f.denial or f.claim_denial or (f.opposing and f.negated_effect):
+    if f.denial or f.claim_denial or (f.opposing and (f.negated_effect or f.foiled)):
         return Relation.CONTRADICTS
     if f.up and f.down:
         return Relation.PARTIAL
@@ -170,7 +175,7 @@ def decide(f: PairFeatures) -> Relation:
         return Relation.UNDERSTATES if f.revision < 0 and f.evidence_later else Relation.PARTIAL
     if f.comparable == 0:
         return Relation.UNRELATED
-    if f.weak_up or f.minor or f.silent_on_key or not f.overlap:
+    if f.weak_up or f.minor or f.silent_on_key or f.foiled or not f.overlap:
         return Relation.PARTIAL
     return Relation.CORROBORATES
 
