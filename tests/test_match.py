@@ -173,9 +173,12 @@ def test_a_disagreeing_facet_lowers_the_probability_without_vetoing() -> None:
     from verify.match.incident_model import load_incident_model
 
     base = {"target": AIN_EN, "date": THU}
-    rocket = claim(0, "Rockets hit Ain al-Asad.", weapon=Weapon.ROCKET, **base)  # type: ignore[arg-type]
-    missile = claim(1, "Missiles hit Ain al-Asad.", weapon=Weapon.MISSILE, **base)  # type: ignore[arg-type]
-    drone = claim(2, "A drone hit Ain al-Asad.", weapon=Weapon.DRONE, **base)  # type: ignore[arg-type]
+    # One wording for all three, so that only the weapon facet differs (the rare-name features
+    # read the text): the model is monotone in weapon compatibility.
+    text = "Projectiles hit Ain al-Asad."
+    rocket = claim(0, text, weapon=Weapon.ROCKET, **base)  # type: ignore[arg-type]
+    missile = claim(1, text, weapon=Weapon.MISSILE, **base)  # type: ignore[arg-type]
+    drone = claim(2, text, weapon=Weapon.DRONE, **base)  # type: ignore[arg-type]
     model = load_incident_model()
 
     def probability(pair: list[Claim]) -> float:

@@ -240,3 +240,14 @@ def test_english_speaker_keeps_its_prepositional_phrase(knowledge: Knowledge) ->
     (claim,) = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
     assert claim.source == "police in the northern province"
     assert claim.source_type == SourceType.PARTY
+
+
+def test_the_coalition_of_a_report_that_names_the_saudi_side(knowledge: Knowledge) -> None:
+    text = (
+        "Saudi state media carried the statement on Sunday. "
+        "The coalition said its aircraft destroyed a drone launch site near the port."
+    )
+    claims = extract_claims(Document(id="d", text=text, source="Example Wire"), knowledge)
+    saudi = knowledge.registry.lookup("Saudi-led coalition")
+    assert saudi is not None
+    assert any(c.source == saudi.name and c.side == saudi.side for c in claims)

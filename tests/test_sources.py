@@ -273,3 +273,24 @@ def test_fold_with_offsets_maps_each_folded_char_back() -> None:
     assert all(text[p].lower() == c for p, c in zip(pos, folded, strict=True) if c != " ")
     plain, offsets = fold_with_offsets("ab", lambda ch: ch * 2)
     assert (plain, offsets) == ("aabb", [0, 0, 1, 1])
+
+
+def test_a_shared_bare_name_is_read_by_the_side_the_document_names(registry: SourceRegistry) -> None:
+    yemen = "قال التحالف إن طائراته قصفت مخزناً للأسلحة، بحسب ما نقلت وكالة الأنباء السعودية."
+    source = registry.in_context("التحالف", yemen)
+    assert source is not None and source.name == "Saudi-led coalition"
+    syria = "The coalition said its jets struck a depot near the river, Central Command added."
+    source = registry.in_context("the coalition", syria)
+    assert source is not None and source.name == "US-led coalition"
+    # Nothing tells: the default reading stands (None), and an unshared name is never resolved.
+    assert registry.in_context("the coalition", "The coalition said its jets struck a depot.") is None
+    assert registry.in_context("CENTCOM", yemen) is None
+
+
+def test_shared_names_need_two_sources(tmp_path: Path) -> None:
+    path = tmp_path / "extra.json"
+    path.write_text(
+        json.dumps({"sources": [], "shared_names": [{"names": ["x"], "sources": ["a"]}]}), "utf-8"
+    )
+    with pytest.raises(ConfigError, match="shared_names"):
+        SourceRegistry.load(path)

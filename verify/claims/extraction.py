@@ -58,6 +58,17 @@ def _defender_as_actor(span: AttributedSpan, facets: Facets, knowledge: Knowledg
     return actor is not None and actor.side == span.attribution.side
 
 
+def _shared_names_read(claim: Claim, text: str, knowledge: Knowledge) -> Claim:
+    """A bare name two sources share ('التحالف') read as the one whose side the document names."""
+    registry = knowledge.registry
+    if claim.speaker and (source := registry.in_context(claim.speaker, text)) is not None:
+        claim = replace(claim, source=source.name, side=source.side)
+    actor = claim.facets.actor if claim.facets is not None else None
+    if actor is not None and claim.facets is not None and (source := registry.in_context(actor.text, text)):
+        claim = replace(claim, facets=replace(claim.facets, actor=Entity(actor.text, source.name)))
+    return claim
+
+
 def _without_dateline(span: AttributedSpan, line: Dateline | None) -> str:
     """The span's text with the report's dateline blanked (same length): a publication date is
     not the event's date, and its year is not a count."""
@@ -107,4 +118,5 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
         )
         claims.append(replace(claim, facets=facets) if facets is not None else claim)
     outlet = own.source if own.source_type in (SourceType.MEDIA, SourceType.UNKNOWN) else None
+    claims = [_shared_names_read(c, document.text, knowledge) for c in claims]
     return fill_from_lead(resolve_in_document(claims, outlet))

@@ -17,6 +17,7 @@ from verify.errors import ConfigError
 from verify.records import Source, SourceType
 from verify.registry.aliases import AliasIndex, Mention
 from verify.registry.entries import DATA_DIR, optional_str, read_entries, string_list
+from verify.text import clitic_stems, fold_key
 
 
 def _parse_source(path: Path, item: Mapping[str, Any]) -> Source:
@@ -43,6 +44,18 @@ def _lookup_only(path: Path, items: Iterable[Mapping[str, Any]]) -> dict[str, tu
     return {item["id"]: string_list(path, item, "lookup_only") for item in items}
 
 
+def _parse_shared(path: Path, data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``shared_names``: bare names (folded) and the source ids they may stand for, default first."""
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in data.get("shared_names", []):
+        entry = entry if isinstance(entry, dict) else {}
+        names, ids = entry.get("names"), entry.get("sources")
+        if not (isinstance(names, list) and isinstance(ids, list) and len(ids) >= 2):
+            raise ConfigError(f"{path}: each 'shared_names' entry needs 'names' and two or more 'sources'")
+        out.update((fold_key(str(n)), tuple(str(i) for i in ids)) for n in names)
+    return out
+
+
 def _parse_oppositions(path: Path, data: Mapping[str, Any]) -> set[frozenset[str]]:
     pairs = data.get("oppositions", [])
     ok = isinstance(pairs, list) and all(
@@ -61,9 +74,14 @@ class SourceRegistry:
         sources: Iterable[Source],
         oppositions: Iterable[frozenset[str]] = (),
         lookup_only: Mapping[str, Iterable[str]] | None = None,
+        shared: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
-        """``lookup_only``: per source id, names ``lookup`` accepts but ``find_mentions`` ignores."""
+        """``lookup_only``: per source id, names ``lookup`` accepts but ``find_mentions`` ignores.
+
+        ``shared``: bare names (folded) that stand for any of several sources, the default first.
+        """
         self._sources = {s.id: s for s in sources}
+        self._shared = {k: v for k, v in (shared or {}).items() if all(i in self._sources for i in v)}
         self._oppositions = set(oppositions)
         extra = lookup_only or {}
         self._index = AliasIndex(
@@ -77,12 +95,14 @@ class SourceRegistry:
         sources: dict[str, Source] = {}
         lookup_only: dict[str, tuple[str, ...]] = {}
         oppositions: set[frozenset[str]] = set()
+        shared: dict[str, tuple[str, ...]] = {}
         for path in [DATA_DIR / "sources.json", *([Path(extra)] if extra is not None else [])]:
             items, data = read_entries(path, "sources")
             sources.update((item["id"], _parse_source(path, item)) for item in items)
             lookup_only.update(_lookup_only(path, items))
             oppositions |= _parse_oppositions(path, data)
-        return cls(sources.values(), oppositions, lookup_only)
+            shared.update(_parse_shared(path, data))
+        return cls(sources.values(), oppositions, lookup_only, shared)
 
     def get(self, source_id: str) -> Source:
         """The source with this id (KeyError when unknown)."""
@@ -96,6 +116,30 @@ class SourceRegistry:
     def find_mentions(self, text: str) -> list[Mention]:
         """Source mentions in running text; ``Mention.id`` is the source id."""
         return self._index.find(text)
+
+    def shared_by(self, name: str) -> tuple[Source, ...]:
+        """The sources a bare shared name may stand for ('the coalition'), default first; () if none."""
+        key = fold_key(name)
+        ids = self._shared.get(key) or next(
+            (self._shared[k] for k in sorted(clitic_stems(key)) if k in self._shared), ()
+        )
+        return tuple(self._sources[i] for i in ids)
+
+    def in_context(self, name: str, text: str) -> Source | None:
+        """The source a shared ``name`` stands for in ``text``: the one whose side alone is named there.
+
+        'التحالف' is the US-led coalition by default; in a report that names the Saudi-led
+        coalition's side (Riyadh, its spokesman, Saudi state media) and not the other's, it is that one.
+        None when ``name`` is not shared or the text does not tell.
+        """
+        candidates = self.shared_by(name)
+        if not candidates:
+            return None
+        named = {
+            self._sources[m.id].side or m.id for m in self.find_mentions(text) if not self.shared_by(m.text)
+        }
+        told = [c for c in candidates if (c.side or c.id) in named]
+        return told[0] if len(told) == 1 else None
 
     def opposing(self, side_a: str | None, side_b: str | None) -> bool:
         """True when the two sides are declared in conflict with each other."""
