@@ -318,6 +318,26 @@ def test_an_announced_attack_said_to_be_intercepted() -> None:
     assert judge_pair(claim, sohr("e23", "y", **landed), similarity=sim).relation is not Relation.CONTRADICTS
 
 
+def test_a_report_naming_both_weapons_does_not_differ_on_the_weapon() -> None:
+    claim = make(
+        "c12",
+        "The Resistance said it fired rockets at the base and hit it.",
+        weapon=Weapon.ROCKET,
+        target=BASE_EN,
+        outcome=Outcome.HIT,
+    )
+    both = sohr(
+        "e24",
+        "Drones and a dozen rockets hit the base.",
+        weapon=Weapon.DRONE,
+        target=BASE_EN,
+        outcome=Outcome.HIT,
+    )
+    assert judge_pair(claim, both, similarity=sim).relation is Relation.CORROBORATES
+    drones = sohr("e25", "Two drones hit the base.", weapon=Weapon.DRONE, target=BASE_EN, outcome=Outcome.HIT)
+    assert judge_pair(claim, drones, similarity=sim).relation is Relation.PARTIAL
+
+
 def test_denial_cues() -> None:
     assert is_denial("The ministry denied that the strike happened.")
     assert is_denial("فنفت الوزارة الخبر")

@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
-from verify.facets.extract import extract_facets
+from verify.facets.extract import extract_facets, weapons_named
 
 __all__ = [
     "extract_facets",
+    "weapons_named",
 ]

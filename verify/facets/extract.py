@@ -18,7 +18,7 @@ from dataclasses import replace
 from verify.facets.counts import find_casualties, find_outcome, find_weapon_and_count, number_before
 from verify.facets.entities import find_actor, find_location, find_places, find_target
 from verify.facets.lexicon import find_terms, mask_background
-from verify.records import Entity, Facets
+from verify.records import Entity, Facets, Weapon
 from verify.registry import Gazetteer, SourceRegistry
 from verify.text import date_spans, find_numbers, find_time, occupied_by, reported_clause_start
 
@@ -54,6 +54,11 @@ def _extract(
         outcome=find_outcome(outcomes, text),
         casualties=casualties,
     )
+
+
+def weapons_named(text: str) -> frozenset[Weapon]:
+    """Every weapon ``text`` names ('drones and some 300 rockets': drone and rocket)."""
+    return frozenset(Weapon(h.label) for h in find_terms(text, "arms") if h.label != "attack")
 
 
 def extract_facets(

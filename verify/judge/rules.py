@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from verify.facets import weapons_named
 from verify.judge.compare import (
     DOWN,
     MINOR,
@@ -114,6 +115,14 @@ def _names_itself(evidence: Claim) -> bool:
     return party and actor is not None and actor.canonical == evidence.source
 
 
+def _weapon_named_by_either(claim: Claim, evidence: Claim) -> bool:
+    """Whether one text also names the other's weapon: 'drones and rockets' has the rockets too."""
+    c, e = claim.facets.weapon, evidence.facets.weapon
+    if c is None or e is None:
+        return False
+    return c in weapons_named(evidence.text) or e in weapons_named(claim.text)
+
+
 def pair_features(
     claim: Claim, evidence: Claim, *, similarity: Similarity, opposing: bool | None = None
 ) -> PairFeatures:
@@ -125,6 +134,8 @@ def pair_features(
     signals, comparable, overlap = compare_with_kinds(claim.facets, evidence.facets, similarity)
     if _names_itself(evidence):
         signals = [(d, NOTE if d.name == "actor" else kind) for d, kind in signals]
+    if any(d.name == "weapon" for d, _ in signals) and _weapon_named_by_either(claim, evidence):
+        signals = [(d, NOTE if d.name == "weapon" else kind) for d, kind in signals]
     cp, ep = claim.published, evidence.published
     later = cp is not None and ep is not None and ep > cp
     revision = 0
