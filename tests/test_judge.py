@@ -276,36 +276,14 @@ def test_attacker_described_differently_does_not_decide() -> None:
 
 def test_a_party_named_in_its_own_report_is_not_a_different_attacker() -> None:
     # The base's operator reports the strike on it; a reader takes its own name for the attacker.
-    c = make(
-        "c10",
-        "x",
-        actor=Entity("the Resistance", "Islamic Resistance in Iraq"),
-        target=BASE_EN,
-        weapon=Weapon.DRONE,
-        outcome=Outcome.HIT,
-    )
-    e = centcom(
-        "e19",
-        "y",
-        actor=Entity("CENTCOM", "US Central Command"),
-        target=BASE_EN,
-        weapon=Weapon.DRONE,
-        outcome=Outcome.DAMAGE,
-    )
-    j = judge_pair(c, e, similarity=sim)
+    resistance = Entity("the Resistance", "Islamic Resistance in Iraq")
+    c = make("c10", "x", actor=resistance, target=BASE_EN, weapon=Weapon.DRONE, outcome=Outcome.HIT)
+    struck = {"actor": Entity("CENTCOM", "US Central Command"), "target": BASE_EN, "weapon": Weapon.DRONE}
+    j = judge_pair(c, centcom("e19", "y", outcome=Outcome.DAMAGE, **struck), similarity=sim)
     assert [d.name for d in j.facets] == ["actor"]
     assert j.relation is Relation.CORROBORATES
     # A third party naming another attacker is still a difference.
-    e = make(
-        "e20",
-        "y",
-        source="Kataib Hezbollah",
-        side=None,
-        actor=Entity("CENTCOM", "US Central Command"),
-        target=BASE_EN,
-        weapon=Weapon.DRONE,
-        outcome=Outcome.DAMAGE,
-    )
+    e = make("e20", "y", source="Kataib Hezbollah", side=None, outcome=Outcome.DAMAGE, **struck)
     assert judge_pair(c, e, similarity=sim).relation is Relation.PARTIAL
 
 

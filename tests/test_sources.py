@@ -277,14 +277,15 @@ def test_fold_with_offsets_maps_each_folded_char_back() -> None:
 
 def test_a_shared_bare_name_is_read_by_the_side_the_document_names(registry: SourceRegistry) -> None:
     yemen = "قال التحالف إن طائراته قصفت مخزناً للأسلحة، بحسب ما نقلت وكالة الأنباء السعودية."
-    source = registry.in_context("التحالف", yemen)
+    source = registry.in_context("التحالف", registry.sides_named(yemen))
     assert source is not None and source.name == "Saudi-led coalition"
     syria = "The coalition said its jets struck a depot near the river, Central Command added."
-    source = registry.in_context("the coalition", syria)
+    source = registry.in_context("the coalition", registry.sides_named(syria))
     assert source is not None and source.name == "US-led coalition"
     # Nothing tells: the default reading stands (None), and an unshared name is never resolved.
-    assert registry.in_context("the coalition", "The coalition said its jets struck a depot.") is None
-    assert registry.in_context("CENTCOM", yemen) is None
+    untold = registry.sides_named("The coalition said its jets struck a depot.")
+    assert registry.in_context("the coalition", untold) is None
+    assert registry.in_context("CENTCOM", registry.sides_named(yemen)) is None
 
 
 def test_shared_names_need_two_sources(tmp_path: Path) -> None:

@@ -317,11 +317,8 @@ class _Speakers:
             return _source_attribution(group, spokesman)
         # English puts the speaker after the verb only in an inversion ('..., said the ministry',
         # 'according to X'): after 'an official said', a name is what the official said it about.
-        inverted = (
-            follows
-            or not self._text[: tokens[i].start - offset].rstrip()
-            or (self._text[: tokens[i].start - offset].rstrip()[-1] in _INVERSION_MARKS)
-        )
+        preceding = self._text[: tokens[i].start - offset].rstrip()
+        inverted = follows or not preceding or preceding[-1] in _INVERSION_MARKS
         order = (after, before) if arabic else (before, after) if inverted or before is None else (before,)
         for window in order:
             if window is None:

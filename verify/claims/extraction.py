@@ -58,15 +58,28 @@ def _defender_as_actor(span: AttributedSpan, facets: Facets, knowledge: Knowledg
     return actor is not None and actor.side == span.attribution.side
 
 
-def _shared_names_read(claim: Claim, text: str, knowledge: Knowledge) -> Claim:
-    """A bare name two sources share ('التحالف') read as the one whose side the document names."""
+def _shared_names_read(claims: list[Claim], text: str, knowledge: Knowledge) -> list[Claim]:
+    """Bare names two sources share ('التحالف') read as the one whose side the document names.
+
+    The document's sides are found once, and only when a claim's speaker or attacker is such a name.
+    """
     registry = knowledge.registry
-    if claim.speaker and (source := registry.in_context(claim.speaker, text)) is not None:
-        claim = replace(claim, source=source.name, side=source.side)
-    actor = claim.facets.actor if claim.facets is not None else None
-    if actor is not None and claim.facets is not None and (source := registry.in_context(actor.text, text)):
-        claim = replace(claim, facets=replace(claim.facets, actor=Entity(actor.text, source.name)))
-    return claim
+
+    def shared(name: str | None) -> bool:
+        return bool(name and registry.shared_by(name))
+
+    if not any(shared(c.speaker) or (c.facets.actor and shared(c.facets.actor.text)) for c in claims):
+        return claims
+    named = registry.sides_named(text)
+    read = []
+    for claim in claims:
+        if claim.speaker and (source := registry.in_context(claim.speaker, named)) is not None:
+            claim = replace(claim, source=source.name, side=source.side)
+        actor = claim.facets.actor
+        if actor is not None and (source := registry.in_context(actor.text, named)) is not None:
+            claim = replace(claim, facets=replace(claim.facets, actor=Entity(actor.text, source.name)))
+        read.append(claim)
+    return read
 
 
 def _without_dateline(span: AttributedSpan, line: Dateline | None) -> str:
@@ -118,5 +131,5 @@ def extract_claims(document: Document, knowledge: Knowledge) -> list[Claim]:
         )
         claims.append(replace(claim, facets=facets) if facets is not None else claim)
     outlet = own.source if own.source_type in (SourceType.MEDIA, SourceType.UNKNOWN) else None
-    claims = [_shared_names_read(c, document.text, knowledge) for c in claims]
+    claims = _shared_names_read(claims, document.text, knowledge)
     return fill_from_lead(resolve_in_document(claims, outlet))

@@ -58,8 +58,7 @@ def number_before(at: int, numbers: Sequence[NumberMention], text: str) -> Numbe
 def _names_an_attack(hit: TermHit, text: str) -> bool:
     """Whether an English munition stands before an attack noun ('a rocket attack': rounds untold)."""
     words = fold_key(text[hit.end : hit.end + 20]).split()[:1]
-    nouns = {fold_key(w) for forms in load_lexicon()["attacks"].values() for w in forms if not has_arabic(w)}
-    return bool(set(words) & (nouns | {"barrage", "salvo"}))
+    return bool(words) and words[0] in word_set("attack_nouns")
 
 
 def _count(hit: TermHit, numbers: Sequence[NumberMention], text: str) -> tuple[Count | None, bool]:

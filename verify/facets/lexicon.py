@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from verify.registry import Mention
-from verify.text import find_phrases, fold, fold_key, load_lexicon
+from verify.text import find_phrases, fold, fold_key, has_arabic, load_lexicon
 
 CLAUSE_END = re.compile(r"[،,;؛:!?؟\n]|(?<![A-Z])\.")  # "U.S." does not end a clause
 
@@ -71,6 +71,9 @@ def word_set(key: str) -> frozenset[str]:
     table |= {"markers": lex["object_markers"], "reporting": lex["reporting_verbs"]}
     table |= {"place_markers": lex["place_markers"]}
     table |= {"reporting_after": lex["reporting_verbs_after"]}
+    # the English attack nouns a munition may stand before ('a rocket attack', 'a mortar barrage')
+    english = [w for forms in lex["attacks"].values() for w in forms if not has_arabic(w)]
+    table |= {"attack_nouns": [*english, "barrage", "salvo"]}
     return frozenset(fold_key(w) for w in table[key])
 
 

@@ -132,10 +132,11 @@ def pair_features(
             claim.side is not None and evidence.side is not None and claim.side != evidence.side
         )
     signals, comparable, overlap = compare_with_kinds(claim.facets, evidence.facets, similarity)
-    if _names_itself(evidence):
-        signals = [(d, NOTE if d.name == "actor" else kind) for d, kind in signals]
+    # listed, not weighed: the party's own name read as the attacker, a weapon the other text names too
+    unweighed = {"actor"} if _names_itself(evidence) else set()
     if any(d.name == "weapon" for d, _ in signals) and _weapon_named_by_either(claim, evidence):
-        signals = [(d, NOTE if d.name == "weapon" else kind) for d, kind in signals]
+        unweighed.add("weapon")
+    signals = [(d, NOTE if d.name in unweighed else kind) for d, kind in signals]
     cp, ep = claim.published, evidence.published
     later = cp is not None and ep is not None and ep > cp
     revision = 0

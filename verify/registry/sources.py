@@ -125,20 +125,19 @@ class SourceRegistry:
         )
         return tuple(self._sources[i] for i in ids)
 
-    def in_context(self, name: str, text: str) -> Source | None:
-        """The source a shared ``name`` stands for in ``text``: the one whose side alone is named there.
+    def sides_named(self, text: str) -> frozenset[str]:
+        """The sides (else ids) of the sources ``text`` names by a name of their own, not a shared one."""
+        mentions = self.find_mentions(text)
+        return frozenset(self._sources[m.id].side or m.id for m in mentions if not self.shared_by(m.text))
+
+    def in_context(self, name: str, named: frozenset[str]) -> Source | None:
+        """The source a shared ``name`` stands for where ``named`` (:meth:`sides_named`) are named.
 
         'التحالف' is the US-led coalition by default; in a report that names the Saudi-led
         coalition's side (Riyadh, its spokesman, Saudi state media) and not the other's, it is that one.
-        None when ``name`` is not shared or the text does not tell.
+        None when ``name`` is not shared or the sides named do not tell.
         """
-        candidates = self.shared_by(name)
-        if not candidates:
-            return None
-        named = {
-            self._sources[m.id].side or m.id for m in self.find_mentions(text) if not self.shared_by(m.text)
-        }
-        told = [c for c in candidates if (c.side or c.id) in named]
+        told = [c for c in self.shared_by(name) if (c.side or c.id) in named]
         return told[0] if len(told) == 1 else None
 
     def opposing(self, side_a: str | None, side_b: str | None) -> bool:
